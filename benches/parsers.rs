@@ -1,0 +1,150 @@
+//! Each parser on typical and worst-case input, beside a widely used crate doing the same job,
+//! measured in the same run: `headers` for Basic and Bearer, `http-auth` for WWW-Authenticate.
+
+use std::hint::black_box;
+
+use authconform_authn::authorization::{
+    BasicOptions, BearerOptions, TokenCharset, parse_basic_bytes, parse_bearer, parse_raw_token,
+};
+use authconform_authn::challenge::parse_challenges;
+use authconform_authn::htpasswd::parse_line;
+use authconform_authn::jws::{assemble, parse_compact};
+use authconform_authn::pbkdf2_record::Pbkdf2Record;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use criterion::{Criterion, criterion_group, criterion_main};
+use headers::Header;
+use headers::authorization::{Authorization, Basic, Bearer};
+use reqwest::header::HeaderValue;
+
+fn basic(c: &mut Criterion) {
+    let typical = HeaderValue::from_str(&format!(
+        "Basic {}",
+        STANDARD.encode("admin:acpw-0123456789abcdefghijklmn")
+    ))
+    .unwrap();
+    let worst = HeaderValue::from_str(&format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", "u".repeat(512), "p:".repeat(1024)))
+    ))
+    .unwrap();
+    for (label, value) in [("typical", &typical), ("4KiB", &worst)] {
+        let mut group = c.benchmark_group(format!("basic/{label}"));
+        group.bench_function("authconform", |b| {
+            b.iter(|| {
+                let c =
+                    parse_basic_bytes(black_box(value).as_bytes(), BasicOptions::STRICT).unwrap();
+                black_box((c.user().len(), c.password().len()))
+            })
+        });
+        group.bench_function("headers", |b| {
+            b.iter(|| {
+                let auth =
+                    Authorization::<Basic>::decode(&mut std::iter::once(black_box(value))).unwrap();
+                black_box((auth.username().len(), auth.password().len()))
+            })
+        });
+        group.finish();
+    }
+}
+
+fn bearer(c: &mut Criterion) {
+    let typical = HeaderValue::from_static(
+        "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl",
+    );
+    let mut group = c.benchmark_group("bearer/typical");
+    group.bench_function("authconform", |b| {
+        b.iter(|| {
+            black_box(
+                parse_bearer(black_box(&typical).to_str().unwrap(), BearerOptions::STRICT)
+                    .unwrap()
+                    .len(),
+            )
+        })
+    });
+    group.bench_function("headers", |b| {
+        b.iter(|| {
+            black_box(
+                Authorization::<Bearer>::decode(&mut std::iter::once(black_box(&typical)))
+                    .unwrap()
+                    .token()
+                    .len(),
+            )
+        })
+    });
+    group.finish();
+    c.bench_function("x_chroma_token/typical/authconform", |b| {
+        b.iter(|| {
+            black_box(
+                parse_raw_token(
+                    black_box("  actk-0123456789abcdefghijklmn "),
+                    TokenCharset::AsciiPrintableNoSpace,
+                )
+                .unwrap()
+                .len(),
+            )
+        })
+    });
+}
+
+fn www_authenticate(c: &mut Criterion) {
+    let typical = r#"Basic realm="CrateDB Authenticator""#;
+    let several = r#"Bearer realm="weaviate", error="invalid_token", error_description="The access token expired", Basic realm="x \"quoted\" realm", Negotiate abc+/=="#;
+    let worst: String = (0..60)
+        .map(|i| format!(r#"S{i} a="{}", b=tok"#, "x".repeat(40)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for (label, value) in [
+        ("typical", typical),
+        ("several", several),
+        ("60-challenges", worst.as_str()),
+    ] {
+        let mut group = c.benchmark_group(format!("www_authenticate/{label}"));
+        group.bench_function("authconform", |b| {
+            b.iter(|| black_box(parse_challenges(black_box(value)).unwrap().len()))
+        });
+        group.bench_function("http-auth", |b| {
+            b.iter(|| {
+                black_box(
+                    http_auth::parser::ChallengeParser::new(black_box(value))
+                        .filter_map(Result::ok)
+                        .count(),
+                )
+            })
+        });
+        group.finish();
+    }
+}
+
+fn records(c: &mut Criterion) {
+    c.bench_function("htpasswd_line/typical/authconform", |b| {
+        b.iter(|| {
+            black_box(parse_line(black_box(
+                "admin:$2y$05$9xq98BuzB.ibZayFurtLV.ewOR76/qPFHVAj7hMrGXykXRWHN3zVO",
+            )))
+        })
+    });
+    let record = Pbkdf2Record::derive(b"pw", &[7; 32], 40_000).encode();
+    c.bench_function("pbkdf2_record/parse/authconform", |b| {
+        b.iter(|| black_box(Pbkdf2Record::parse(black_box(&record)).unwrap().iterations))
+    });
+    let token = assemble(
+        &serde_json::json!({"alg": "RS256", "kid": "k1", "typ": "JWT"}),
+        br#"{"iss":"http://127.0.0.1:8080","aud":"authconform","exp":4102444800}"#,
+        &[0x5a; 256],
+    );
+    let big = assemble(
+        &serde_json::json!({"alg": "RS256"}),
+        "x".repeat(64 * 1024).as_bytes(),
+        &[0; 256],
+    );
+    c.bench_function("jws/typical/authconform", |b| {
+        b.iter(|| black_box(parse_compact(black_box(&token)).unwrap().signature.len()))
+    });
+    c.bench_function("jws/64KiB/authconform", |b| {
+        b.iter(|| black_box(parse_compact(black_box(&big)).unwrap().payload.len()))
+    });
+}
+
+criterion_group!(benches, basic, bearer, www_authenticate, records);
+criterion_main!(benches);

@@ -1,0 +1,100 @@
+//! The command line: one module per command, each parsing its flags and calling the library.
+
+mod baseline;
+mod compare;
+mod jwks;
+mod jwt;
+mod list;
+mod load;
+mod mutants;
+pub(crate) mod run;
+pub(crate) mod serve;
+mod validate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status for bad input: scenario files, target files, flags.
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "authconform",
+    version,
+    about = "Conformance tests for the HTTP authentication of database servers",
+    long_about = "Conformance tests for the HTTP authentication and authorization of database servers \
+(Chroma, Weaviate, CrateDB and anything shaped like them).\n\n\
+Scenario files (YAML) say what a target must do: public endpoints open, protected ones closed, good \
+credentials accepted, bad ones refused alike. With no --target, the scenarios run against the embedded \
+reference server.",
+    after_help = "Examples:\n  authconform run scenarios/\n  authconform run scenarios/chroma --target targets/chroma-0.6.yaml --format junit --output report.xml\n  authconform validate scenarios/\n  authconform list scenarios/ --endpoints\n  authconform compare embedded.json chroma.json\n  authconform jwks serve --port 8999 --keys keys.json\n  authconform jwt forge unsigned --keys keys.json --issuer http://127.0.0.1:8999\n\nExit status: 0 conformant, 1 a case at or above the gate failed or errored, 2 bad input."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Run(run::RunArgs),
+    Validate(validate::ValidateArgs),
+    List(list::ListArgs),
+    Compare(compare::CompareArgs),
+    Serve(serve::ServeArgs),
+    Jwks(jwks::JwksArgs),
+    Jwt(jwt::JwtArgs),
+    Load(load::LoadArgs),
+    Mutants(mutants::MutantsArgs),
+    Baseline(baseline::BaselineArgs),
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to stdout: {e}");
+    }
+}
+
+/// The async runtime of a command; `None` after saying why it could not start.
+pub fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
+/// Default scenario directory when none is named.
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        paths
+    }
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run::execute(args),
+        Command::Validate(args) => validate::execute(args),
+        Command::List(args) => list::execute(args),
+        Command::Compare(args) => compare::execute(args),
+        Command::Serve(args) => serve::execute(args),
+        Command::Jwks(args) => jwks::execute(args),
+        Command::Jwt(args) => jwt::execute(args),
+        Command::Load(args) => load::execute(args),
+        Command::Mutants(args) => mutants::execute(args),
+        Command::Baseline(args) => baseline::execute(args),
+    }
+}

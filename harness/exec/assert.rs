@@ -1,0 +1,341 @@
+//! Judging one answer against an expectation. Pure: the runner hands in what came back.
+
+use super::stats::{ALPHA, MIN_DIFFERENCE_MS, MIN_RELATIVE_DIFFERENCE, compare_latencies};
+use crate::plan::{Expectation, HeaderCheck, StatusCheck};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    /// Names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The mock issuer's counts read right after the answer, when the case asks for them.
+    pub fetches: Vec<(String, u64)>,
+    /// Latencies in ms of this case's request and of its `timing.like` case's, sampled alternately.
+    pub timing: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One unmet expectation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Mismatch {
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+fn mismatch(
+    what: impl Into<String>,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+) -> Mismatch {
+    Mismatch {
+        what: what.into(),
+        expected: expected.into(),
+        actual: actual.into(),
+    }
+}
+
+/// Every way `answer` misses `expect`. `same_as` is the answer of the case named by `same_as`.
+pub fn check(expect: &Expectation, answer: &Answer, same_as: Option<&Answer>) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    if let Some(kind) = expect.tls_error {
+        out.push(mismatch(
+            "tls_error",
+            kind.name(),
+            format!("an HTTP answer, status {}", answer.status),
+        ));
+    }
+    if let Some(status) = &expect.status
+        && !status_matches(status, answer.status)
+    {
+        out.push(mismatch(
+            "status",
+            describe_status(status),
+            answer.status.to_string(),
+        ));
+    }
+    for (name, check) in &expect.headers {
+        let value = answer.header(name);
+        let shown = || value.map_or_else(|| "absent".to_owned(), |v| format!("{v:?}"));
+        let ok = match (check, value) {
+            (HeaderCheck::Present, v) => v.is_some(),
+            (HeaderCheck::Absent, v) => v.is_none(),
+            (HeaderCheck::Equals(want), Some(v)) => v == want,
+            (HeaderCheck::Contains(want), Some(v)) => v.contains(want.as_str()),
+            (HeaderCheck::Matches(re), Some(v)) => re.is_match(v),
+            (_, None) => false,
+        };
+        if !ok {
+            out.push(mismatch(
+                format!("header {name}"),
+                describe_header(check),
+                shown(),
+            ));
+        }
+    }
+    let body = answer.body_text();
+    for want in &expect.body_contains {
+        if !body.contains(want.as_str()) {
+            out.push(mismatch(
+                "body",
+                format!("contains {want:?}"),
+                excerpt(&body),
+            ));
+        }
+    }
+    for unwanted in &expect.body_not_contains {
+        if body.contains(unwanted.as_str()) {
+            out.push(mismatch(
+                "body",
+                format!("does not contain {unwanted:?}"),
+                excerpt(&body),
+            ));
+        }
+    }
+    if let Some(want) = &expect.body_equals
+        && body != *want
+    {
+        out.push(mismatch("body", format!("equals {want:?}"), excerpt(&body)));
+    }
+    if !expect.json.is_empty() {
+        match serde_json::from_slice::<serde_json::Value>(&answer.body) {
+            Err(_) => out.push(mismatch("body", "JSON", excerpt(&body))),
+            Ok(doc) => {
+                for (pointer, want) in &expect.json {
+                    match doc.pointer(pointer) {
+                        Some(got) if got == want => {}
+                        Some(got) => out.push(mismatch(
+                            format!("JSON {pointer}"),
+                            want.to_string(),
+                            got.to_string(),
+                        )),
+                        None => out.push(mismatch(
+                            format!("JSON {pointer}"),
+                            want.to_string(),
+                            "missing",
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    for (name, ordering, n) in &expect.fetches {
+        let got = answer
+            .fetches
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or(0, |(_, v)| *v);
+        let (ok, shown) = match ordering {
+            std::cmp::Ordering::Less => (got <= *n, format!("<= {n}")),
+            std::cmp::Ordering::Greater => (got >= *n, format!(">= {n}")),
+            std::cmp::Ordering::Equal => (got == *n, n.to_string()),
+        };
+        if !ok {
+            out.push(mismatch(
+                format!("issuer fetches of {name}"),
+                shown,
+                got.to_string(),
+            ));
+        }
+    }
+    if let Some(timing) = &expect.timing {
+        let expected = format!(
+            "latency like {} (Mann–Whitney p ≥ {} or medians within {} ms and {}%)",
+            timing.like_name,
+            ALPHA,
+            MIN_DIFFERENCE_MS,
+            MIN_RELATIVE_DIFFERENCE * 100.0
+        );
+        match &answer.timing {
+            None => out.push(mismatch("timing", expected, "not measured")),
+            Some((own, like)) => {
+                let v = compare_latencies(own, like);
+                if v.differ {
+                    out.push(mismatch(
+                        "timing",
+                        expected,
+                        format!(
+                            "medians {:.2} ms vs {:.2} ms over {}+{} samples, p = {:.1e}",
+                            v.median_a_ms,
+                            v.median_b_ms,
+                            own.len(),
+                            like.len(),
+                            v.p
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(other) = same_as {
+        if other.status != answer.status {
+            out.push(mismatch(
+                "same_as status",
+                other.status.to_string(),
+                answer.status.to_string(),
+            ));
+        }
+        if other.body != answer.body {
+            out.push(mismatch(
+                "same_as body",
+                excerpt(&other.body_text()),
+                excerpt(&body),
+            ));
+        }
+    }
+    out
+}
+
+pub fn status_matches(check: &StatusCheck, status: u16) -> bool {
+    match check {
+        StatusCheck::Code(c) => *c == status,
+        StatusCheck::AnyOf(list) => list.contains(&status),
+        StatusCheck::Class(class) => status / 100 == *class,
+    }
+}
+
+pub fn describe_status(check: &StatusCheck) -> String {
+    match check {
+        StatusCheck::Code(c) => c.to_string(),
+        StatusCheck::AnyOf(list) => list
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        StatusCheck::Class(class) => format!("{class}xx"),
+    }
+}
+
+fn describe_header(check: &HeaderCheck) -> String {
+    match check {
+        HeaderCheck::Present => "present".into(),
+        HeaderCheck::Absent => "absent".into(),
+        HeaderCheck::Equals(v) => format!("equals {v:?}"),
+        HeaderCheck::Contains(v) => format!("contains {v:?}"),
+        HeaderCheck::Matches(re) => format!("matches /{re}/"),
+    }
+}
+
+/// The body as shown in reports: at most 200 characters.
+pub fn excerpt(body: &str) -> String {
+    const MAX: usize = 200;
+    if body.chars().count() <= MAX {
+        body.to_owned()
+    } else {
+        format!(
+            "{}… ({} bytes)",
+            body.chars().take(MAX).collect::<String>(),
+            body.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Answer {
+        Answer {
+            fetches: Vec::new(),
+            timing: None,
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn status_forms() {
+        assert!(status_matches(&StatusCheck::Code(403), 403));
+        assert!(status_matches(&StatusCheck::AnyOf(vec![401, 403]), 401));
+        assert!(!status_matches(&StatusCheck::AnyOf(vec![401, 403]), 200));
+        assert!(status_matches(&StatusCheck::Class(4), 418));
+        assert!(!status_matches(&StatusCheck::Class(4), 500));
+    }
+
+    #[test]
+    fn every_kind_of_mismatch_is_reported() {
+        let expect = Expectation {
+            status: Some(StatusCheck::Code(401)),
+            headers: vec![
+                ("www-authenticate".into(), HeaderCheck::Present),
+                (
+                    "content-type".into(),
+                    HeaderCheck::Matches(regex::Regex::new("^text/").unwrap()),
+                ),
+            ],
+            body_contains: vec!["Unauthorized".into()],
+            body_not_contains: vec!["Forbidden".into()],
+            json: vec![("/error".into(), serde_json::json!("Unauthorized"))],
+            ..Default::default()
+        };
+        let got = answer(
+            403,
+            &[("content-type", "application/json")],
+            r#"{"error":"AuthError","message":"Forbidden"}"#,
+        );
+        let found = check(&expect, &got, None);
+        let whats: Vec<&str> = found.iter().map(|m| m.what.as_str()).collect();
+        assert_eq!(
+            whats,
+            [
+                "status",
+                "header www-authenticate",
+                "header content-type",
+                "body",
+                "body",
+                "JSON /error"
+            ]
+        );
+        assert_eq!(found[0], mismatch("status", "401", "403"));
+    }
+
+    #[test]
+    fn same_as_compares_status_and_body() {
+        let a = answer(403, &[], "x");
+        assert!(
+            check(
+                &Expectation::default(),
+                &a,
+                Some(&answer(403, &[("date", "y")], "x"))
+            )
+            .is_empty()
+        );
+        let found = check(&Expectation::default(), &a, Some(&answer(401, &[], "y")));
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn matching_answer_passes() {
+        let expect = Expectation {
+            status: Some(StatusCheck::Class(2)),
+            headers: vec![("www-authenticate".into(), HeaderCheck::Absent)],
+            json: vec![("/user_id".into(), serde_json::json!("admin"))],
+            body_equals: Some(r#"{"user_id":"admin"}"#.into()),
+            ..Default::default()
+        };
+        assert!(check(&expect, &answer(200, &[], r#"{"user_id":"admin"}"#), None).is_empty());
+    }
+
+    #[test]
+    fn long_bodies_are_cut() {
+        let long = "a".repeat(500);
+        assert!(excerpt(&long).ends_with("(500 bytes)"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Everything decided before a server starts: fixtures merged and generated per group, the TLS lab,
+//! the plan, CA files checked, and the secrets registered for redaction.
+
+use std::cell::RefCell;
+
+use crate::fixtures::credentials::{DEFAULT_AUDIENCE, TOKEN_PREFIX, random_secret};
+use crate::fixtures::pki::TlsLab;
+use crate::fixtures::{Credentials, JwtFixture};
+use crate::issuer::Issuer;
+use crate::plan::{ClientVerify, Group, PlanInputs, PlannedCase, Skip, group_modes, plan_cases};
+use crate::report::Redactor;
+use crate::scenario::diagnostic::{Diagnostic, Diagnostics};
+use crate::scenario::load::LoadedSuite;
+use crate::scenario::model::Auth;
+use crate::scenario::template::{Lookup, Resolved};
+use crate::target::Target;
+
+/// The process environment, remembering every value read so it can be redacted.
+#[derive(Default)]
+pub struct RecordingEnv {
+    pub(super) seen: RefCell<Vec<String>>,
+}
+
+impl Lookup for RecordingEnv {
+    fn value(&self, _: &[String]) -> Option<Resolved> {
+        None
+    }
+    fn env(&self, name: &str) -> Option<String> {
+        let value = std::env::var(name).ok()?;
+        self.seen.borrow_mut().push(value.clone());
+        Some(value)
+    }
+}
+
+/// Everything a run needs, planned before any server starts.
+pub struct Prepared {
+    pub groups: Vec<Group>,
+    pub skips: Vec<Skip>,
+    pub redactor: Redactor,
+    /// The run's PKI and its public files, when a suite or case uses TLS.
+    pub lab: Option<TlsLab>,
+    /// The run's mock issuer, when a mode or a case uses JWTs.
+    pub issuer: Option<Issuer>,
+}
+
+/// Whether the run needs the mock issuer: a suite's mode validates JWTs or a case sends one.
+pub fn needs_issuer(suites: &[LoadedSuite]) -> bool {
+    suites.iter().any(|s| {
+        let suite = &s.suite;
+        suite.modes.iter().any(|m| {
+            suite
+                .dialect
+                .value
+                .mode(&m.value)
+                .is_some_and(|m| m.needs_issuer)
+        }) || suite
+            .cases
+            .iter()
+            .any(|c| matches!(c.request.auth, Some(Auth::Jwt(_))))
+    })
+}
+
+/// The issuer as targets see it; the client secret is new each run.
+pub fn jwt_fixture(issuer: &Issuer) -> JwtFixture {
+    JwtFixture {
+        issuer: issuer.url().to_owned(),
+        jwks_url: issuer.jwks_url(),
+        attacker_jwks_url: issuer.attacker_jwks_url().to_owned(),
+        audience: DEFAULT_AUDIENCE.to_owned(),
+        client_secret: random_secret(TOKEN_PREFIX),
+    }
+}
+
+/// Plans every suite against `target`. Problems in the scenarios (templates that cannot be
+/// filled, fixtures that conflict, CA files that are missing or not PEM) are returned as
+/// diagnostics before anything is started.
+pub fn prepare(
+    suites: &[LoadedSuite],
+    target: &Target,
+    env: &RecordingEnv,
+    issuer: Option<Issuer>,
+) -> Result<Prepared, Diagnostics> {
+    let jwt = issuer.as_ref().map(jwt_fixture);
+    let (modes, mut skips) = group_modes(suites, target);
+    let uses_tls = suites
+        .iter()
+        .any(|s| s.suite.tls.is_some() || s.suite.cases.iter().any(|c| c.request.tls.is_some()));
+    let lab = if uses_tls {
+        Some(TlsLab::create().map_err(|e| {
+            Diagnostics(vec![Diagnostic::new(std::path::Path::new("(tls lab)"), e)])
+        })?)
+    } else {
+        None
+    };
+    let no_files = std::collections::BTreeMap::new();
+    let tls_files = lab.as_ref().map_or(&no_files, |l| &l.files);
+    let mut groups = Vec::new();
+    let mut problems = Vec::new();
+    let mut redactor = Redactor::default();
+    for (dialect, mode, tls, indexes) in modes {
+        let mut generated = Credentials {
+            jwt: jwt.clone(),
+            ..Credentials::default()
+        };
+        for &i in &indexes {
+            if let Err(e) = generated.add(&suites[i].suite.fixtures) {
+                problems.push(
+                    Diagnostic::new(&suites[i].path, e)
+                        .hint("give the fixture one value, or leave it to be generated"),
+                );
+            }
+        }
+        let credentials = match target.credentials(generated, env) {
+            Ok(c) => c,
+            Err(reason) => {
+                skips.extend(indexes.iter().map(|&suite| Skip {
+                    suite,
+                    mode: mode.name.to_owned(),
+                    reason: reason.clone(),
+                }));
+                continue;
+            }
+        };
+        for (user, password) in credentials.logins() {
+            redactor.add_login(&user, &password);
+        }
+        for secret in credentials.secrets() {
+            redactor.add(&secret);
+        }
+        let inputs = PlanInputs {
+            credentials: &credentials,
+            target,
+            env,
+            tls_files,
+        };
+        match plan_cases(suites, &indexes, mode, &inputs) {
+            Ok(cases) => {
+                problems.extend(cases.iter().filter_map(|c| ca_file_problem(suites, c)));
+                let alone = indexes
+                    .iter()
+                    .map(|&i| &suites[i].suite)
+                    .find(|s| s.sequential());
+                let issuer_block = alone.and_then(|s| s.issuer.as_ref()).map(|change| {
+                    let delay = change
+                        .delay
+                        .as_deref()
+                        .and_then(|d| crate::duration::parse_duration(d).ok());
+                    (change.clone(), delay)
+                });
+                groups.push(Group {
+                    dialect,
+                    mode,
+                    tls,
+                    suites: indexes,
+                    credentials,
+                    cases,
+                    sequential: alone.is_some(),
+                    issuer: issuer_block,
+                });
+            }
+            Err(Diagnostics(mut d)) => problems.append(&mut d),
+        }
+    }
+    for value in env.seen.borrow().iter() {
+        redactor.add(value);
+    }
+    if problems.is_empty() {
+        Ok(Prepared {
+            groups,
+            skips,
+            redactor,
+            lab,
+            issuer,
+        })
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+/// A CA file a case names must exist and hold at least one PEM certificate.
+fn ca_file_problem(suites: &[LoadedSuite], case: &PlannedCase) -> Option<Diagnostic> {
+    let ClientVerify::CaFile(path) = &case.tls.verify else {
+        return None;
+    };
+    let loaded = &suites[case.suite];
+    let at = &loaded.suite.cases[case.case].name.referenced;
+    let problem = match std::fs::read(path) {
+        Err(e) => format!("CA file {} cannot be read: {e}", path.display()),
+        Ok(bytes) if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") => {
+            format!("CA file {} holds no PEM certificate", path.display())
+        }
+        Ok(_) => return None,
+    };
+    Some(
+        Diagnostic::new(&loaded.path, problem)
+            .at(&loaded.text, at.line(), at.column())
+            .hint(
+                "`verify` takes true, false, or a PEM file of CA certificates such as {{ tls.ca }}",
+            ),
+    )
+}

@@ -1,0 +1,320 @@
+//! The run's signing keys, made fresh at start: RSA 2048 and EC P-256 (aws-lc-rs), each with the JWK
+//! the mock issuer publishes and the public key forms a key-confusion attack uses.
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey};
+use serde_json::{Value, json};
+
+/// Which published key (or which unpublished one) signs a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyId {
+    Rs256,
+    Rs384,
+    Rs512,
+    Ps256,
+    Es256,
+    /// An RSA key published without `alg` (servers then assume RS256).
+    NoAlg,
+    /// Published only after `rotate: add`.
+    Rotated,
+    /// Never published: signs with a kid the issuer does publish.
+    Outsider,
+    /// Published only in the attacker's JWKS.
+    Attacker,
+}
+
+impl KeyId {
+    pub const ALL: [KeyId; 9] = [
+        KeyId::Rs256,
+        KeyId::Rs384,
+        KeyId::Rs512,
+        KeyId::Ps256,
+        KeyId::Es256,
+        KeyId::NoAlg,
+        KeyId::Rotated,
+        KeyId::Outsider,
+        KeyId::Attacker,
+    ];
+
+    /// The name scenarios use, which is also the `kid`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyId::Rs256 => "rs256",
+            KeyId::Rs384 => "rs384",
+            KeyId::Rs512 => "rs512",
+            KeyId::Ps256 => "ps256",
+            KeyId::Es256 => "es256",
+            KeyId::NoAlg => "noalg",
+            KeyId::Rotated => "rotated",
+            KeyId::Outsider => "outsider",
+            KeyId::Attacker => "attacker",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<KeyId> {
+        KeyId::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The algorithm a token signed by this key states by default.
+    pub fn alg(self) -> Algorithm {
+        match self {
+            KeyId::Rs384 => Algorithm::RS384,
+            KeyId::Rs512 => Algorithm::RS512,
+            KeyId::Ps256 => Algorithm::PS256,
+            KeyId::Es256 => Algorithm::ES256,
+            _ => Algorithm::RS256,
+        }
+    }
+
+    /// The `kid` a token signed by this key carries by default: the outsider pretends to be rs256.
+    pub fn default_kid(self) -> &'static str {
+        match self {
+            KeyId::Outsider => KeyId::Rs256.name(),
+            other => other.name(),
+        }
+    }
+
+    /// Published in the issuer's JWKS before any rotation.
+    pub fn published_at_start(self) -> bool {
+        !matches!(self, KeyId::Rotated | KeyId::Outsider | KeyId::Attacker)
+    }
+}
+
+/// One key pair: what signs, and what is published.
+pub struct SigningKey {
+    pub id: KeyId,
+    pub encoding: EncodingKey,
+    /// The public JWK (`kty`, `kid`, `use`, `alg` unless `NoAlg`, and the key's numbers).
+    pub jwk: Value,
+    /// SubjectPublicKeyInfo, DER and PEM: what a confused server might use as an HMAC secret.
+    pub public_der: Vec<u8>,
+    pub public_pem: String,
+}
+
+/// Every key of the run. RSA material is shared between the kids of one issuer key (rs256, rs384,
+/// rs512, ps256, noalg): one 2048-bit key, published under five names with five `alg` values.
+pub struct KeyRing {
+    keys: Vec<SigningKey>,
+    /// PKCS#8 of the four RSA pairs and the EC pair, base64.
+    private: Vec<String>,
+}
+
+impl KeyRing {
+    pub fn generate() -> Result<KeyRing, String> {
+        let ec = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
+            .map_err(|_| "cannot generate an EC P-256 key")?;
+        KeyRing::from_pairs([rsa()?, rsa()?, rsa()?, rsa()?], ec)
+    }
+
+    /// From the four RSA pairs (issuer, rotated, outsider, attacker) and the EC pair.
+    fn from_pairs(rsa: [RsaKeyPair; 4], ec: EcdsaKeyPair) -> Result<KeyRing, String> {
+        let [issuer, rotated, outsider, attacker] = &rsa;
+        let mut keys = Vec::new();
+        for id in KeyId::ALL {
+            let key = match id {
+                KeyId::Es256 => ec_key(&ec)?,
+                KeyId::Rotated => rsa_key(id, rotated)?,
+                KeyId::Outsider => rsa_key(id, outsider)?,
+                KeyId::Attacker => rsa_key(id, attacker)?,
+                _ => rsa_key(id, issuer)?,
+            };
+            keys.push(key);
+        }
+        let mut private = Vec::new();
+        for pair in &rsa {
+            let der = pair.as_der().map_err(|_| "cannot export an RSA key")?;
+            private.push(STANDARD.encode(der.as_ref()));
+        }
+        let ec_der = ec.to_pkcs8v1().map_err(|_| "cannot export the EC key")?;
+        private.push(STANDARD.encode(ec_der.as_ref()));
+        Ok(KeyRing { keys, private })
+    }
+
+    /// The private keys as JSON (PKCS#8, base64), for `--keys FILE`: keep it private.
+    pub fn to_json(&self) -> String {
+        json!({"authconform_keys": 1, "pkcs8": self.private}).to_string()
+    }
+
+    pub fn from_json(text: &str) -> Result<KeyRing, String> {
+        let bad = |why: &str| format!("not an authconform key file: {why}");
+        let doc: Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+        let items: Vec<Vec<u8>> = doc["pkcs8"]
+            .as_array()
+            .ok_or_else(|| bad("no pkcs8 list"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .and_then(|s| STANDARD.decode(s).ok())
+                    .ok_or_else(|| bad("a key is not base64"))
+            })
+            .collect::<Result<_, _>>()?;
+        let [a, b, c, d, e] = items.as_slice() else {
+            return Err(bad("expected 5 keys"));
+        };
+        let rsa =
+            |der: &[u8]| RsaKeyPair::from_pkcs8(der).map_err(|_| bad("an RSA key does not parse"));
+        let ec = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, e)
+            .map_err(|_| bad("the EC key does not parse"))?;
+        KeyRing::from_pairs([rsa(a)?, rsa(b)?, rsa(c)?, rsa(d)?], ec)
+    }
+
+    /// Loads `path`, or generates a ring and writes it there (mode 0600) when it does not exist.
+    pub fn load_or_create(path: &std::path::Path) -> Result<KeyRing, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => KeyRing::from_json(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let ring = KeyRing::generate()?;
+                use std::io::Write;
+                use std::os::unix::fs::OpenOptionsExt;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path)
+                    .and_then(|mut f| f.write_all(ring.to_json().as_bytes()))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                Ok(ring)
+            }
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    pub fn get(&self, id: KeyId) -> &SigningKey {
+        self.keys
+            .iter()
+            .find(|k| k.id == id)
+            .expect("the ring holds every KeyId")
+    }
+
+    /// A JWKS document of these keys.
+    pub fn jwks(&self, ids: &[KeyId]) -> Value {
+        json!({ "keys": ids.iter().map(|id| self.get(*id).jwk.clone()).collect::<Vec<_>>() })
+    }
+}
+
+fn rsa() -> Result<RsaKeyPair, String> {
+    RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| "cannot generate an RSA key".to_owned())
+}
+
+fn rsa_key(id: KeyId, pair: &RsaKeyPair) -> Result<SigningKey, String> {
+    let pkcs8 = pair
+        .as_der()
+        .map_err(|_| "cannot export the RSA key".to_owned())?;
+    let encoding = EncodingKey::from_rsa_pem(pem("PRIVATE KEY", pkcs8.as_ref()).as_bytes())
+        .map_err(|e| format!("jsonwebtoken refused the RSA key: {e}"))?;
+    let public = pair.public_key();
+    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let mut jwk = json!({
+        "kty": "RSA",
+        "kid": id.name(),
+        "use": "sig",
+        "n": b64(public.modulus().big_endian_without_leading_zero()),
+        "e": b64(public.exponent().big_endian_without_leading_zero()),
+    });
+    if id != KeyId::NoAlg {
+        jwk["alg"] = json!(alg_name(id.alg()));
+    }
+    let public_der = public
+        .as_der()
+        .map_err(|_| "cannot export the RSA public key".to_owned())?
+        .as_ref()
+        .to_vec();
+    Ok(SigningKey {
+        id,
+        encoding,
+        jwk,
+        public_pem: pem("PUBLIC KEY", &public_der),
+        public_der,
+    })
+}
+
+fn ec_key(pair: &EcdsaKeyPair) -> Result<SigningKey, String> {
+    let pkcs8 = pair
+        .to_pkcs8v1()
+        .map_err(|_| "cannot export the EC key".to_owned())?;
+    let encoding = EncodingKey::from_ec_der(pkcs8.as_ref());
+    let point = pair.public_key().as_ref();
+    // An uncompressed P-256 point: 0x04, x (32 bytes), y (32 bytes).
+    if point.len() != 65 || point[0] != 4 {
+        return Err("unexpected EC public key encoding".into());
+    }
+    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let jwk = json!({
+        "kty": "EC",
+        "kid": KeyId::Es256.name(),
+        "use": "sig",
+        "alg": "ES256",
+        "crv": "P-256",
+        "x": b64(&point[1..33]),
+        "y": b64(&point[33..]),
+    });
+    let public_der = pair
+        .public_key()
+        .as_der()
+        .map_err(|_| "cannot export the EC public key".to_owned())?
+        .as_ref()
+        .to_vec();
+    Ok(SigningKey {
+        id: KeyId::Es256,
+        encoding,
+        jwk,
+        public_pem: pem("PUBLIC KEY", &public_der),
+        public_der,
+    })
+}
+
+/// The JOSE name of an algorithm (`RS256`, …).
+pub fn alg_name(alg: Algorithm) -> String {
+    serde_json::to_value(alg)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let body = STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{DecodingKey, Validation, decode, encode, jwk::Jwk};
+
+    #[test]
+    fn published_jwks_verify_what_their_keys_sign() {
+        let ring = KeyRing::generate().unwrap();
+        for id in [KeyId::Rs256, KeyId::Rs512, KeyId::Ps256, KeyId::Es256] {
+            let key = ring.get(id);
+            let header = jsonwebtoken::Header::new(id.alg());
+            let token = encode(&header, &json!({"sub": "x"}), &key.encoding).unwrap();
+            let jwk: Jwk = serde_json::from_value(key.jwk.clone()).unwrap();
+            let mut validation = Validation::new(id.alg());
+            validation.required_spec_claims.clear();
+            validation.validate_exp = false;
+            let decoded =
+                decode::<Value>(&token, &DecodingKey::from_jwk(&jwk).unwrap(), &validation);
+            assert!(decoded.is_ok(), "{id:?}: {decoded:?}");
+        }
+        assert!(ring.get(KeyId::NoAlg).jwk.get("alg").is_none());
+        assert_ne!(
+            ring.get(KeyId::Rs256).jwk["n"],
+            ring.get(KeyId::Attacker).jwk["n"]
+        );
+        assert!(
+            ring.get(KeyId::Rs256)
+                .public_pem
+                .starts_with("-----BEGIN PUBLIC KEY-----\n")
+        );
+    }
+}

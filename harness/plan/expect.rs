@@ -1,0 +1,74 @@
+//! A case's `expect:` as checks the runner applies to an answer.
+
+use std::cmp::Ordering;
+
+use regex::Regex;
+
+use super::credentials::render_json;
+use super::{Ctx, Expectation, HeaderCheck, StatusCheck};
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::model::{Case, CountSpec, HeaderSpec, StatusSpec};
+use crate::scenario::validate::{parse_count, parse_status_class};
+
+pub(super) fn expectation(ctx: &Ctx, case: &Case) -> Result<Expectation, Diagnostic> {
+    let e = &case.expect;
+    let status = e.status.as_ref().map(|s| match &s.value {
+        StatusSpec::Code(c) => StatusCheck::Code(*c),
+        StatusSpec::AnyOf(list) => StatusCheck::AnyOf(list.clone()),
+        StatusSpec::Class(class) => StatusCheck::Class(parse_status_class(class).unwrap_or(0)),
+    });
+    let mut headers = Vec::new();
+    for (name, spec) in &e.headers {
+        let check = match &spec.value {
+            HeaderSpec::Word(w) if w == "absent" => HeaderCheck::Absent,
+            HeaderSpec::Word(_) => HeaderCheck::Present,
+            HeaderSpec::Rule(rule) => match (&rule.equals, &rule.contains, &rule.matches) {
+                (Some(v), _, _) => HeaderCheck::Equals(ctx.render_plain(v)?),
+                (_, Some(v), _) => HeaderCheck::Contains(ctx.render_plain(v)?),
+                (_, _, Some(v)) => HeaderCheck::Matches(
+                    Regex::new(v)
+                        .map_err(|err| Diagnostic::new(&ctx.loaded.path, err.to_string()))?,
+                ),
+                _ => HeaderCheck::Present,
+            },
+        };
+        headers.push((name.to_ascii_lowercase(), check));
+    }
+    let fetches = e
+        .fetches
+        .iter()
+        .filter_map(|(name, spec)| {
+            let (ordering, n) = match &spec.value {
+                CountSpec::Exactly(n) => (Ordering::Equal, *n),
+                CountSpec::Bound(text) => parse_count(text)?,
+            };
+            Some((name.clone(), ordering, n))
+        })
+        .collect();
+    let mut out = Expectation {
+        status,
+        headers,
+        tls_error: e.tls_error,
+        fetches,
+        ..Expectation::default()
+    };
+    if let Some(body) = &e.body {
+        out.body_contains = body
+            .contains
+            .iter()
+            .map(|t| ctx.render(t))
+            .collect::<Result<_, _>>()?;
+        out.body_not_contains = body
+            .not_contains
+            .iter()
+            .map(|t| ctx.render(t))
+            .collect::<Result<_, _>>()?;
+        out.body_equals = body.equals.as_ref().map(|t| ctx.render(t)).transpose()?;
+        out.json = body
+            .json
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), render_json(ctx, v)?)))
+            .collect::<Result<_, Diagnostic>>()?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,133 @@
+//! A careful JWT resource server (RFC 6750, RFC 8725): `/public` open, `/protected` for bearer JWTs
+//! from the configured issuer and JWKS URL, for the configured audience. Every refusal is the same
+//! 401 with an RFC 6750 challenge.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::flaws::{Flaw, Flaws};
+use super::jwks::{CachePolicy, JwksSource};
+use super::jwt_check::{ASYMMETRIC, Policy, verify};
+use super::wire::{header_text, json};
+use crate::duration::unix_now;
+
+pub struct Generic {
+    policy: Policy,
+    flaws: Flaws,
+    audience: String,
+    keys: JwksSource,
+}
+
+impl Generic {
+    /// From `JWT_ISSUER`, `JWT_JWKS_URL` and `JWT_AUDIENCE` lines.
+    pub fn from_settings(text: &str, flaws: &Flaws) -> Result<Generic, String> {
+        let values: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
+        let get = |name: &str| {
+            values
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| (*v).to_owned())
+                .ok_or_else(|| format!("the generic JWT server needs {name}"))
+        };
+        Ok(Generic {
+            policy: Policy {
+                issuer: get("JWT_ISSUER")?,
+                algorithms: ASYMMETRIC.to_vec(),
+                require_kid: true,
+                alg_from_jwk: true,
+                require_exp: true,
+                nbf_grace: 0,
+                refuse_future_iat: false,
+                flaws: flaws.clone(),
+            },
+            flaws: flaws.clone(),
+            audience: get("JWT_AUDIENCE")?,
+            keys: JwksSource::new(
+                get("JWT_JWKS_URL")?,
+                if flaws.has(Flaw::JwksNeverRefetched) {
+                    CachePolicy::Forever
+                } else {
+                    CachePolicy::MaxAgeAndMiss
+                },
+            )?,
+        })
+    }
+
+    pub fn router(self) -> Router {
+        Router::new().fallback(handle).with_state(Arc::new(self))
+    }
+}
+
+/// RFC 6750 §3: no `error` when the request carried no token, `invalid_token` when it did.
+fn refuse(error: Option<&str>) -> Response {
+    let challenge = match error {
+        Some(e) => format!("Bearer realm=\"authconform\", error=\"{e}\""),
+        None => "Bearer realm=\"authconform\"".to_owned(),
+    };
+    let body = json!({"error": error.unwrap_or("unauthorized")}).to_string();
+    let mut response = json(StatusCode::UNAUTHORIZED, body);
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+/// The token of `Authorization: Bearer` (scheme case-insensitive). Query tokens are not read.
+fn bearer(request: &Request) -> Option<Result<String, ()>> {
+    let value = header_text(request.headers(), "authorization")?;
+    let (scheme, token) = value.split_once(' ').unwrap_or((&value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Some(Err(()));
+    }
+    Some(Ok(token.to_owned()))
+}
+
+async fn handle(State(server): State<Arc<Generic>>, request: Request) -> Response {
+    let flaw = |f| server.flaws.has(f);
+    match request.uri().path() {
+        "/public" if !flaw(Flaw::PublicProtected) => {
+            return json(StatusCode::OK, json!({"public": true}).to_string());
+        }
+        "/public" | "/protected" => {}
+        _ => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+    let granted = |sub: Option<&serde_json::Value>| {
+        json(
+            StatusCode::OK,
+            json!({"protected": true, "sub": sub}).to_string(),
+        )
+    };
+    let token = match bearer(&request) {
+        _ if flaw(Flaw::ProtectedLeftPublic) => return granted(None),
+        None => return refuse(None),
+        Some(Err(())) => return refuse(Some("invalid_request")),
+        Some(Ok(t)) => t,
+    };
+    let now = unix_now();
+    match verify(
+        &token,
+        &server.policy,
+        Some(&server.audience),
+        &server.keys,
+        now,
+    )
+    .await
+    {
+        Ok(claims) => granted(claims.get("sub")),
+        Err(e)
+            if flaw(Flaw::MalformedHeader500)
+                && e.starts_with("The token is not a compact JWS") =>
+        {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }
+        Err(_) => refuse(Some("invalid_token")),
+    }
+}

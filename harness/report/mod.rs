@@ -1,0 +1,46 @@
+//! One result model ([`model::Report`]) and one module per output format over it.
+
+pub mod baseline;
+pub mod compare;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+mod markup;
+pub mod model;
+pub mod redact;
+pub mod terminal;
+
+pub use model::{CaseResult, CaseStatus, Report, Summary};
+pub use redact::Redactor;
+
+/// The machine-readable formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Junit,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    pub fn render(self, report: &Report) -> String {
+        match self {
+            Format::Json => json::render(report),
+            Format::Junit => junit::render(report),
+            Format::Markdown => markdown::render(report),
+            Format::Html => html::render(report),
+        }
+    }
+
+    /// The format a file name implies: `.json`, `.xml`, `.md`.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "json" => Some(Format::Json),
+            "xml" => Some(Format::Junit),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}

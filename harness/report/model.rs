@@ -1,0 +1,160 @@
+use serde::Serialize;
+
+use crate::exec::assert::Mismatch;
+use crate::level::{Gate, Level};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseStatus {
+    Passed,
+    Failed,
+    Skipped,
+    Errored,
+}
+
+impl CaseStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            CaseStatus::Passed => "passed",
+            CaseStatus::Failed => "failed",
+            CaseStatus::Skipped => "skipped",
+            CaseStatus::Errored => "errored",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    pub suite: String,
+    pub file: String,
+    pub name: String,
+    pub mode: String,
+    pub level: Level,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub status: CaseStatus,
+    pub duration_ms: u64,
+    /// A failure of this case fails the gate; a failure that does not is a finding.
+    pub gating: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mismatches: Vec<Mismatch>,
+    /// Why the case was skipped or errored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl CaseResult {
+    /// A case of suite `s`, mode `m`, for unit tests of what reads reports.
+    #[cfg(test)]
+    pub fn sample(name: &str, level: Level, status: CaseStatus) -> CaseResult {
+        CaseResult {
+            suite: "s".into(),
+            file: "f".into(),
+            name: name.into(),
+            mode: "m".into(),
+            level,
+            reference: "r".into(),
+            status,
+            duration_ms: 0,
+            gating: true,
+            request: None,
+            expected: None,
+            actual: None,
+            mismatches: vec![],
+            reason: None,
+        }
+    }
+
+    /// `name [mode]`.
+    pub fn title(&self) -> String {
+        format!("{} [{}]", self.name, self.mode)
+    }
+
+    pub fn is_finding(&self) -> bool {
+        self.status == CaseStatus::Failed && !self.gating
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub errored: usize,
+    /// Failures below the gate: reported, not failing the run.
+    pub findings: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub tool: String,
+    pub target: String,
+    pub gate: String,
+    pub duration_ms: u64,
+    pub interrupted: bool,
+    pub summary: Summary,
+    pub cases: Vec<CaseResult>,
+}
+
+impl Report {
+    pub fn new(
+        target: String,
+        gate: &Gate,
+        duration_ms: u64,
+        interrupted: bool,
+        cases: Vec<CaseResult>,
+    ) -> Report {
+        let mut summary = Summary::default();
+        for case in &cases {
+            match case.status {
+                CaseStatus::Passed => summary.passed += 1,
+                CaseStatus::Failed => summary.failed += 1,
+                CaseStatus::Skipped => summary.skipped += 1,
+                CaseStatus::Errored => summary.errored += 1,
+            }
+            if case.is_finding() {
+                summary.findings += 1;
+            }
+        }
+        Report {
+            tool: format!("authconform {}", env!("CARGO_PKG_VERSION")),
+            target,
+            gate: gate.describe(),
+            duration_ms,
+            interrupted,
+            summary,
+            cases,
+        }
+    }
+
+    /// 0 when nothing at or above the gate failed and nothing errored, else 1.
+    pub fn exit_code(&self) -> i32 {
+        let gate_failed = self
+            .cases
+            .iter()
+            .any(|c| c.status == CaseStatus::Failed && c.gating);
+        if gate_failed || self.summary.errored > 0 || self.interrupted {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Suites in report order, each with its cases.
+    pub fn by_suite(&self) -> Vec<(&str, &str, Vec<&CaseResult>)> {
+        let mut out: Vec<(&str, &str, Vec<&CaseResult>)> = Vec::new();
+        for case in &self.cases {
+            match out.last_mut() {
+                Some((suite, _, cases)) if *suite == case.suite => cases.push(case),
+                _ => out.push((&case.suite, &case.file, vec![case])),
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,11 @@
+//! Scenario files: the format ([`model`]), reading ([`load`]), checking ([`validate`]), templates and
+//! error rendering. Nothing here touches the network.
+
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod template;
+pub mod validate;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use load::{LoadedSuite, load_all};

@@ -1,0 +1,622 @@
+//! Where the scenarios are sent: the embedded reference server, a running server, or one
+//! authconform launches per auth mode. [`Target`] is the description, [`Instance`] a started one.
+
+pub mod embedded;
+pub mod model;
+pub mod process;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::dialect::{Dialect, Mode};
+use crate::duration::parse_duration;
+use crate::fixtures::pki::{CertKey, TlsLab};
+use crate::fixtures::{Credentials, User, files};
+use crate::reference;
+use crate::reference::flaws::Flaws;
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::model::Text;
+use crate::scenario::model::{ClientAuth, SuiteTls};
+use crate::scenario::template::{Lookup, Resolved, Template};
+use model::{LaunchMode, TargetFixtures, load_target};
+use process::Process;
+
+const DEFAULT_READY_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(5);
+
+pub struct Target {
+    pub name: String,
+    /// `None` for the embedded server, which speaks every dialect it implements.
+    pub dialect: Option<Dialect>,
+    kind: Kind,
+    endpoints: BTreeMap<String, String>,
+    fixtures: TargetFixtures,
+    ready_path: Option<String>,
+    ready_status: u16,
+    pub ready_timeout: Duration,
+    target_dir: PathBuf,
+    /// Deliberate bugs of the embedded server; only `mutants` sets them.
+    flaws: Flaws,
+}
+
+enum Kind {
+    Embedded,
+    Running {
+        base_url: Text,
+        modes: Vec<String>,
+    },
+    Launched {
+        modes: BTreeMap<String, LaunchMode>,
+        grace: Duration,
+    },
+}
+
+impl Target {
+    pub fn embedded() -> Target {
+        Target {
+            name: "embedded reference server".into(),
+            dialect: None,
+            kind: Kind::Embedded,
+            endpoints: BTreeMap::new(),
+            fixtures: TargetFixtures::default(),
+            ready_path: None,
+            ready_status: 200,
+            ready_timeout: DEFAULT_READY_TIMEOUT,
+            target_dir: PathBuf::from("."),
+            flaws: Flaws::default(),
+        }
+    }
+
+    /// The embedded reference server with deliberate bugs, for `authconform mutants`.
+    pub fn embedded_with_flaws(flaws: Flaws) -> Target {
+        let names: Vec<_> = flaws.list().iter().map(|f| f.name()).collect();
+        Target {
+            name: format!("embedded reference server with flaw {}", names.join(", ")),
+            flaws,
+            ..Target::embedded()
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Target, Diagnostic> {
+        let (file, _) = load_target(path)?;
+        let kind = match (file.base_url, file.launch) {
+            (Some(base_url), _) => Kind::Running {
+                base_url,
+                modes: file.modes.into_iter().map(|m| m.value).collect(),
+            },
+            (None, Some(launch)) => {
+                let grace = launch
+                    .stop_grace
+                    .map_or(Ok(DEFAULT_STOP_GRACE), |g| parse_duration(&g.value));
+                Kind::Launched {
+                    modes: launch.modes,
+                    grace: grace.map_err(|e| Diagnostic::new(path, e))?,
+                }
+            }
+            (None, None) => unreachable!("load_target checks that one of them is given"),
+        };
+        let ready_timeout = match &file.ready.timeout {
+            Some(t) => parse_duration(&t.value).map_err(|e| Diagnostic::new(path, e))?,
+            None => DEFAULT_READY_TIMEOUT,
+        };
+        Ok(Target {
+            name: file.name.value,
+            dialect: Some(file.dialect.value),
+            kind,
+            endpoints: file
+                .endpoints
+                .into_iter()
+                .map(|(k, v)| (k, v.value))
+                .collect(),
+            fixtures: file.fixtures,
+            ready_path: file.ready.path.map(|p| p.value),
+            ready_status: file.ready.status.unwrap_or(200),
+            ready_timeout,
+            flaws: Flaws::default(),
+            target_dir: path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        })
+    }
+
+    /// Why this target cannot run suites of `dialect` in `mode`; `None` when it can.
+    pub fn unsupported(&self, dialect: Dialect, mode: &str) -> Option<String> {
+        if let Some(own) = self.dialect
+            && own != dialect
+        {
+            return Some(format!(
+                "target {:?} is {own}, the suite is {dialect}",
+                self.name
+            ));
+        }
+        let offered: Vec<&str> = match &self.kind {
+            Kind::Embedded => {
+                return (dialect.modes().is_empty() || dialect.mode(mode).is_none())
+                    .then(|| format!("the embedded server has no {dialect} {mode} mode yet"));
+            }
+            Kind::Running { modes, .. } => modes.iter().map(String::as_str).collect(),
+            Kind::Launched { modes, .. } => modes.keys().map(String::as_str).collect(),
+        };
+        (!offered.contains(&mode)).then(|| {
+            format!(
+                "target {:?} offers modes {} but not {mode}",
+                self.name,
+                offered.join(", ")
+            )
+        })
+    }
+
+    /// Why this target cannot run a suite with (`Some`) or without (`None`) TLS; `None` when it can.
+    /// A launched target serves TLS exactly when its launch uses `{{ tls.server_cert }}`.
+    pub fn unsupported_tls(&self, tls: Option<SuiteTls>) -> Option<String> {
+        match (&self.kind, tls) {
+            (Kind::Embedded, _) => None,
+            (Kind::Running { .. }, Some(t)) => Some(format!(
+                "target {:?} is a running server: it cannot present the run's {} certificate",
+                self.name,
+                t.server.name()
+            )),
+            (Kind::Running { .. }, None) => None,
+            (Kind::Launched { modes, .. }, tls) => {
+                let serves_tls = modes.values().any(|m| {
+                    m.command
+                        .value
+                        .iter()
+                        .chain(m.env.values())
+                        .any(|t| t.value.contains("tls.server_cert"))
+                });
+                match (serves_tls, tls) {
+                    (false, Some(_)) => Some(format!(
+                        "target {:?} serves plain HTTP; the suite needs TLS",
+                        self.name
+                    )),
+                    (true, None) => Some(format!(
+                        "target {:?} serves TLS only; the suite needs plain HTTP",
+                        self.name
+                    )),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The path of a named endpoint on this target.
+    pub fn path_of(&self, dialect: Dialect, endpoint: &str) -> Option<String> {
+        self.endpoints
+            .get(endpoint)
+            .cloned()
+            .or_else(|| dialect.endpoint(endpoint).map(|e| e.path.to_owned()))
+    }
+
+    /// The credentials to use with this target: generated ones, except on a running server, where
+    /// the target file gives every user's and token's values.
+    pub fn credentials(
+        &self,
+        generated: Credentials,
+        lookup_env: &dyn Lookup,
+    ) -> Result<Credentials, String> {
+        if !matches!(self.kind, Kind::Running { .. }) {
+            return Ok(generated);
+        }
+        let mut out = Credentials {
+            settings: generated.settings,
+            jwt: generated.jwt,
+            ..Credentials::default()
+        };
+        for (key, user) in generated.users {
+            let values = self.fixtures.users.get(&key).ok_or_else(|| {
+                format!(
+                    "target {:?} gives no credentials for user {key:?} under `fixtures.users`",
+                    self.name
+                )
+            })?;
+            let render = |t: &Text| {
+                Template::parse(&t.value)
+                    .map_err(|e| e.to_string())?
+                    .render(lookup_env)
+            };
+            let name = match &values.name {
+                Some(n) => render(n)?.text,
+                None => key.clone(),
+            };
+            out.users.insert(
+                key,
+                User {
+                    name,
+                    password: match &values.password {
+                        Some(p) => render(p)?.text,
+                        None => String::new(),
+                    },
+                    role: user.role,
+                },
+            );
+        }
+        for (key, mut token) in generated.tokens {
+            let value = self.fixtures.tokens.get(&key).ok_or_else(|| {
+                format!(
+                    "target {:?} gives no value for token {key:?} under `fixtures.tokens`",
+                    self.name
+                )
+            })?;
+            token.value = Template::parse(&value.value)
+                .map_err(|e| e.to_string())?
+                .render(lookup_env)?
+                .text;
+            out.tokens.insert(key, token);
+        }
+        Ok(out)
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            Kind::Embedded => self.name.clone(),
+            Kind::Running { .. } => format!("{} (running server)", self.name),
+            Kind::Launched { .. } => format!("{} (launched per mode)", self.name),
+        }
+    }
+
+    /// Starts (or connects to) the target for one mode and waits until it is ready.
+    pub async fn start(
+        &self,
+        dialect: Dialect,
+        mode: &Mode,
+        credentials: &Credentials,
+        env: &dyn Lookup,
+        tls: Option<(SuiteTls, &TlsLab)>,
+    ) -> Result<Instance, String> {
+        let mut instance = match &self.kind {
+            Kind::Embedded => {
+                let running = embedded::start(dialect, mode, credentials, tls, &self.flaws).await?;
+                return Ok(Instance {
+                    base_url: running.base_url(),
+                    kind: InstanceKind::Embedded(running),
+                    _workdir: None,
+                });
+            }
+            Kind::Running { base_url, .. } => {
+                let url = Template::parse(&base_url.value)
+                    .map_err(|e| e.to_string())?
+                    .render(env)?
+                    .text;
+                Instance {
+                    base_url: url.trim_end_matches('/').to_owned(),
+                    kind: InstanceKind::Running,
+                    _workdir: None,
+                }
+            }
+            Kind::Launched { modes, grace } => {
+                let spec = modes
+                    .get(mode.name)
+                    .ok_or_else(|| format!("no launch for mode {}", mode.name))?;
+                let settings = match mode.store {
+                    crate::dialect::CredentialStore::Settings => {
+                        crate::fixtures::settings::settings(dialect, mode, credentials)?
+                    }
+                    _ => String::new(),
+                };
+                self.launch(spec, *grace, credentials, env, tls, &settings)?
+            }
+        };
+        let path = self.ready_path.clone().unwrap_or_else(|| {
+            self.path_of(dialect, "heartbeat")
+                .unwrap_or_else(|| "/".into())
+        });
+        let probe_identity = match tls {
+            Some((_, lab)) => Some(lab.pki.client("authconform-ready-probe", false)?),
+            None => None,
+        };
+        match wait_ready(
+            &mut instance,
+            &path,
+            self.ready_status,
+            self.ready_timeout,
+            probe_identity,
+        )
+        .await
+        {
+            Ok(()) => Ok(instance),
+            Err(e) => {
+                instance.stop().await;
+                Err(e)
+            }
+        }
+    }
+
+    fn launch(
+        &self,
+        spec: &LaunchMode,
+        grace: Duration,
+        credentials: &Credentials,
+        env: &dyn Lookup,
+        tls: Option<(SuiteTls, &TlsLab)>,
+        settings: &str,
+    ) -> Result<Instance, String> {
+        let workdir = tempfile::Builder::new()
+            .prefix("authconform-")
+            .tempdir()
+            .map_err(|e| format!("cannot make a work directory: {e}"))?;
+        let port = free_port()?;
+        let mut values =
+            LaunchValues::write(workdir.path(), &self.target_dir, port, credentials, env)?;
+        if let Some((suite_tls, lab)) = tls {
+            values.add_tls(workdir.path(), suite_tls, lab)?;
+        }
+        values.add_settings(workdir.path(), settings)?;
+        let render = |t: &Text| -> Result<String, String> {
+            Ok(Template::parse(&t.value)
+                .map_err(|e| e.to_string())?
+                .render(&values)?
+                .text)
+        };
+        let command = spec
+            .command
+            .value
+            .iter()
+            .map(render)
+            .collect::<Result<Vec<_>, _>>()?;
+        let env_vars = spec
+            .env
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), render(v)?)))
+            .collect::<Result<Vec<_>, String>>()?;
+        let cwd = match &spec.cwd {
+            Some(c) => PathBuf::from(render(c)?),
+            None => std::env::current_dir().map_err(|e| e.to_string())?,
+        };
+        let process = Process::spawn(&command, &env_vars, &cwd, workdir.path())?;
+        Ok(Instance {
+            base_url: format!(
+                "{}://127.0.0.1:{port}",
+                if tls.is_some() { "https" } else { "http" }
+            ),
+            kind: InstanceKind::Launched(Box::new(process), grace),
+            _workdir: Some(workdir),
+        })
+    }
+}
+
+pub struct Instance {
+    pub base_url: String,
+    kind: InstanceKind,
+    _workdir: Option<tempfile::TempDir>,
+}
+
+enum InstanceKind {
+    Embedded(reference::Running),
+    Running,
+    Launched(Box<Process>, Duration),
+}
+
+impl Instance {
+    /// For a launched server that has exited: its status and last stderr lines.
+    pub fn exited(&mut self) -> Option<String> {
+        match &mut self.kind {
+            InstanceKind::Launched(process, _) => {
+                let status = process.exited()?;
+                Some(format!(
+                    "target exited with {status}; last stderr lines:\n{}",
+                    process.stderr_tail(10)
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    pub async fn stop(self) {
+        match self.kind {
+            InstanceKind::Embedded(running) => running.stop().await,
+            InstanceKind::Running => {}
+            InstanceKind::Launched(process, grace) => {
+                process.stop(grace).await;
+            }
+        }
+    }
+}
+
+async fn wait_ready(
+    instance: &mut Instance,
+    path: &str,
+    status: u16,
+    timeout: Duration,
+    identity: Option<CertKey>,
+) -> Result<(), String> {
+    // Readiness only asks whether the server answers, whatever certificate it presents; it shows a
+    // client certificate in case the server requires one.
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
+        .tls_danger_accept_invalid_certs(true)
+        .timeout(Duration::from_secs(2));
+    if let Some(id) = identity {
+        let identity = reqwest::Identity::from_pem(format!("{}{}", id.cert, id.key).as_bytes())
+            .map_err(|e| e.to_string())?;
+        builder = builder.identity(identity);
+    }
+    let client = builder.build().map_err(|e| e.to_string())?;
+    let url = format!("{}{path}", instance.base_url);
+    let started = Instant::now();
+    let mut last = String::from("no answer yet");
+    while started.elapsed() < timeout {
+        if let Some(exit) = instance.exited() {
+            return Err(format!("the target never became ready: {exit}"));
+        }
+        match client.get(&url).send().await {
+            Ok(r) if r.status().as_u16() == status => return Ok(()),
+            Ok(r) => last = format!("GET {url} answered {}", r.status().as_u16()),
+            Err(e) => last = format!("GET {url}: {}", crate::exec::client::describe_error(&e)),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!(
+        "the target was not ready within {}s (waiting for {status} from GET {path}); last: {last}",
+        timeout.as_secs_f32()
+    ))
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener =
+        std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// The values a launch may use, with the credential files written into the work directory.
+struct LaunchValues<'a> {
+    values: BTreeMap<&'static str, Resolved>,
+    /// `settings.<NAME>`: the server settings made for the mode (Weaviate's environment…).
+    settings: BTreeMap<String, String>,
+    /// `issuer.url`, `jwks.url`, `jwks.attacker_url`, `jwt.aud`, `jwt.client_secret`.
+    jwt: Option<Credentials>,
+    env: &'a dyn Lookup,
+}
+
+impl<'a> LaunchValues<'a> {
+    fn write(
+        workdir: &Path,
+        target_dir: &Path,
+        port: u16,
+        credentials: &Credentials,
+        env: &'a dyn Lookup,
+    ) -> Result<LaunchValues<'a>, String> {
+        let plain = |s: String| Resolved {
+            text: s,
+            secret: false,
+        };
+        let mut values = BTreeMap::new();
+        values.insert("port", plain(port.to_string()));
+        values.insert("host", plain("127.0.0.1".into()));
+        values.insert("base_url", plain(format!("http://127.0.0.1:{port}")));
+        values.insert("workdir", plain(workdir.display().to_string()));
+        let target_dir =
+            std::path::absolute(target_dir).unwrap_or_else(|_| target_dir.to_path_buf());
+        values.insert("target_dir", plain(target_dir.display().to_string()));
+        let write = |name: &str, body: &str| -> Result<String, String> {
+            let path = workdir.join(name);
+            write_private(&path, body)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(path.display().to_string())
+        };
+        if !credentials.users.is_empty() {
+            values.insert(
+                "fixtures.htpasswd",
+                plain(write("htpasswd", &files::htpasswd(credentials)?)?),
+            );
+        }
+        if let Ok(token) = files::single_token(credentials) {
+            values.insert("fixtures.token_file", plain(write("token", &token)?));
+            values.insert(
+                "fixtures.token",
+                Resolved {
+                    text: token,
+                    secret: true,
+                },
+            );
+        }
+        if !credentials.tokens.is_empty() {
+            values.insert(
+                "fixtures.token_users",
+                plain(write(
+                    "token-users.yaml",
+                    &files::token_users_yaml(credentials),
+                )?),
+            );
+        }
+        Ok(LaunchValues {
+            values,
+            settings: BTreeMap::new(),
+            jwt: credentials.jwt.clone().map(|jwt| Credentials {
+                jwt: Some(jwt),
+                ..Credentials::default()
+            }),
+            env,
+        })
+    }
+}
+
+impl LaunchValues<'_> {
+    /// `settings.<NAME>` for each setting, and `fixtures.settings_file` (0600) holding them all.
+    fn add_settings(&mut self, workdir: &Path, text: &str) -> Result<(), String> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.settings = text
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let path = workdir.join("settings.env");
+        write_private(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        self.values.insert(
+            "fixtures.settings_file",
+            Resolved {
+                text: path.display().to_string(),
+                secret: false,
+            },
+        );
+        Ok(())
+    }
+
+    /// `tls.server_cert` and `tls.server_key` (written 0600 into the work directory, removed with
+    /// it) for the certificate the suite asks for, `tls.ca` for client certificates, and
+    /// `tls.cert_reqs` (0, 1 or 2: none, request, require).
+    fn add_tls(&mut self, workdir: &Path, tls: SuiteTls, lab: &TlsLab) -> Result<(), String> {
+        let plain = |s: String| Resolved {
+            text: s,
+            secret: false,
+        };
+        let server = lab.pki.server(tls.server);
+        for (name, file, body) in [
+            ("tls.server_cert", "server.pem", &server.cert),
+            ("tls.server_key", "server-key.pem", &server.key),
+            ("tls.ca", "ca.pem", &lab.pki.ca),
+        ] {
+            let path = workdir.join(file);
+            write_private(&path, body)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            self.values.insert(name, plain(path.display().to_string()));
+        }
+        // Python's ssl.CERT_NONE / CERT_OPTIONAL / CERT_REQUIRED, as uvicorn's --ssl-cert-reqs takes them.
+        let cert_reqs = match tls.client_auth {
+            ClientAuth::None => "0",
+            ClientAuth::Request => "1",
+            ClientAuth::Require => "2",
+        };
+        self.values
+            .insert("tls.cert_reqs", plain(cert_reqs.to_owned()));
+        Ok(())
+    }
+}
+
+impl Lookup for LaunchValues<'_> {
+    fn value(&self, path: &[String]) -> Option<Resolved> {
+        if let [kind, name] = path
+            && kind == "settings"
+        {
+            // Settings hold API keys: secret.
+            return self.settings.get(name).map(|v| Resolved {
+                text: v.clone(),
+                secret: true,
+            });
+        }
+        self.values
+            .get(path.join(".").as_str())
+            .cloned()
+            .or_else(|| self.jwt.as_ref().and_then(|c| c.value(path)))
+    }
+    fn env(&self, name: &str) -> Option<String> {
+        self.env.env(name)
+    }
+}
+
+fn write_private(path: &Path, body: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(body.as_bytes())
+}

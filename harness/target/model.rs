@@ -1,0 +1,263 @@
+//! The target file format: a running server (`base_url`) or one authconform starts (`launch`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::dialect::Dialect;
+use crate::fixtures::credentials::JWT_TEMPLATE_VALUES;
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::load::{parse_yaml, read_text};
+use crate::scenario::model::Text;
+use crate::scenario::template::Template;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    pub name: Text,
+    pub dialect: Spanned<Dialect>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A server that is already running.
+    #[serde(default)]
+    pub base_url: Option<Text>,
+    /// The auth modes the running server at `base_url` has.
+    #[serde(default)]
+    pub modes: Vec<Text>,
+    /// A server authconform starts once per mode.
+    #[serde(default)]
+    pub launch: Option<Launch>,
+    #[serde(default)]
+    pub ready: ReadyProbe,
+    /// Endpoint name → path, where the server's paths differ from the dialect's.
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, Text>,
+    /// Values for the suites' fixtures on a server whose users authconform did not create.
+    #[serde(default)]
+    pub fixtures: TargetFixtures,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Launch {
+    pub modes: BTreeMap<String, LaunchMode>,
+    /// How long to wait after SIGTERM before SIGKILL (default 5s).
+    #[serde(default)]
+    pub stop_grace: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchMode {
+    pub command: Spanned<Vec<Text>>,
+    #[serde(default)]
+    pub env: BTreeMap<String, Text>,
+    #[serde(default)]
+    pub cwd: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadyProbe {
+    /// GET this path until it answers `status` (default: the dialect's heartbeat, or `/`).
+    #[serde(default)]
+    pub path: Option<Text>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Give up after this long (default 30s).
+    #[serde(default)]
+    pub timeout: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFixtures {
+    #[serde(default)]
+    pub users: BTreeMap<String, UserValues>,
+    #[serde(default)]
+    pub tokens: BTreeMap<String, Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserValues {
+    #[serde(default)]
+    pub name: Option<Text>,
+    /// Optional: users known only by name (Weaviate's admin list) need none.
+    #[serde(default)]
+    pub password: Option<Text>,
+}
+
+/// Template values a launch command, its env and cwd may use.
+pub const LAUNCH_VALUES: &[&str] = &[
+    "port",
+    "host",
+    "base_url",
+    "workdir",
+    "target_dir",
+    "fixtures.htpasswd",
+    "fixtures.token",
+    "fixtures.token_file",
+    "fixtures.token_users",
+    "fixtures.settings_file",
+    "tls.server_cert",
+    "tls.server_key",
+    "tls.ca",
+    "tls.cert_reqs",
+    "settings.<NAME>",
+];
+
+pub fn load_target(path: &Path) -> Result<(TargetFile, String), Diagnostic> {
+    let text = read_text(path)?;
+    let file: TargetFile = parse_yaml(path, &text)?;
+    check(&file, path, &text)?;
+    Ok((file, text))
+}
+
+fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let at = |t: &Text, message: String, hint: &str| {
+        Diagnostic::new(path, message)
+            .at(text, t.referenced.line(), t.referenced.column())
+            .hint(hint)
+    };
+    let dialect = file.dialect.value;
+    match (&file.base_url, &file.launch) {
+        (Some(url), Some(_)) => {
+            return Err(at(
+                url,
+                "give `base_url` or `launch`, not both".into(),
+                "`base_url` names a running server; `launch` starts one per mode",
+            ));
+        }
+        (None, None) => {
+            return Err(at(
+                &file.name,
+                "the target has neither `base_url` nor `launch`".into(),
+                "add `base_url: http://127.0.0.1:8000` with `modes`, or a `launch` block",
+            ));
+        }
+        (Some(url), None) => {
+            if !(url.value.starts_with("http://")
+                || url.value.starts_with("https://")
+                || url.value.starts_with("${"))
+            {
+                return Err(at(
+                    url,
+                    format!("{:?} is not an http(s) URL", url.value),
+                    "write e.g. http://127.0.0.1:8000",
+                ));
+            }
+            Template::parse(&url.value).map_err(|e| {
+                at(
+                    url,
+                    format!("bad template: {e}"),
+                    "only `${env:NAME}` is known here",
+                )
+            })?;
+            if file.modes.is_empty() {
+                return Err(at(
+                    url,
+                    "a running target must list the `modes` it has".into(),
+                    "e.g. `modes: [basic]`",
+                ));
+            }
+        }
+        (None, Some(launch)) => {
+            if !file.modes.is_empty() {
+                return Err(at(&file.modes[0], "`modes` goes with `base_url`; a launched target lists its modes under `launch.modes`".into(), "move each mode under `launch.modes`"));
+            }
+            if let Some(grace) = &launch.stop_grace {
+                crate::duration::parse_duration(&grace.value)
+                    .map_err(|e| at(grace, e, "e.g. `stop_grace: 5s`"))?;
+            }
+            for spec in launch.modes.values() {
+                if spec.command.value.is_empty() {
+                    let p = &spec.command.referenced;
+                    return Err(Diagnostic::new(path, "`command` is empty")
+                        .at(text, p.line(), p.column())
+                        .hint("give the program and its arguments as a list"));
+                }
+                let texts = spec
+                    .command
+                    .value
+                    .iter()
+                    .chain(spec.env.values())
+                    .chain(&spec.cwd);
+                for t in texts {
+                    let template = Template::parse(&t.value).map_err(|e| {
+                        at(
+                            t,
+                            format!("bad template: {e}"),
+                            "templates look like `{{ port }}` or `${env:NAME}`",
+                        )
+                    })?;
+                    for p in template.paths() {
+                        let name = p.join(".");
+                        let known = LAUNCH_VALUES.contains(&name.as_str())
+                            || JWT_TEMPLATE_VALUES.contains(&name.as_str())
+                            || (name.starts_with("settings.") && p.len() == 2);
+                        if !known {
+                            return Err(at(
+                                t,
+                                format!("unknown template value `{name}`"),
+                                &format!(
+                                    "a launch may use: {}, {}",
+                                    LAUNCH_VALUES.join(", "),
+                                    JWT_TEMPLATE_VALUES.join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let modes: Vec<&Text> = match &file.launch {
+        Some(_) => Vec::new(),
+        None => file.modes.iter().collect(),
+    };
+    for mode in modes {
+        if dialect != Dialect::Generic && dialect.mode(&mode.value).is_none() {
+            let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
+            return Err(at(
+                mode,
+                format!("dialect {dialect} has no auth mode {:?}", mode.value),
+                &format!("modes of {dialect}: {}", names.join(", ")),
+            ));
+        }
+    }
+    if let Some(launch) = &file.launch {
+        for name in launch.modes.keys() {
+            if dialect != Dialect::Generic && dialect.mode(name).is_none() {
+                let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
+                return Err(at(
+                    &file.name,
+                    format!("`launch.modes` names {name:?}, which dialect {dialect} does not have"),
+                    &format!("modes of {dialect}: {}", names.join(", ")),
+                ));
+            }
+        }
+    }
+    for (name, p) in &file.endpoints {
+        if dialect.endpoint(name).is_none() {
+            return Err(at(
+                p,
+                format!("dialect {dialect} has no endpoint {name:?}"),
+                "override only endpoints the dialect names (see `authconform list --endpoints`)",
+            ));
+        }
+        if !p.value.starts_with('/') {
+            return Err(at(
+                p,
+                "an endpoint path must start with `/`".into(),
+                "e.g. /api/v2/heartbeat",
+            ));
+        }
+    }
+    if let Some(t) = &file.ready.timeout {
+        crate::duration::parse_duration(&t.value).map_err(|e| at(t, e, "e.g. `timeout: 30s`"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,471 @@
+//! End-to-end runs of the binary against the embedded server and launched or unreachable targets.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{authconform, authconform_with, read, scratch};
+use serde_json::Value;
+
+#[test]
+fn default_run_passes_and_writes_every_report_format() {
+    let dir = scratch("formats");
+    let (json, xml, md) = (dir.join("r.json"), dir.join("r.xml"), dir.join("r.md"));
+    let ran = authconform(&[
+        "run",
+        "scenarios/",
+        "--format",
+        "json",
+        "--output",
+        json.to_str().unwrap(),
+        "--format",
+        "junit",
+        "--output",
+        xml.to_str().unwrap(),
+        "--output",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        ran.code, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        ran.stdout, ran.stderr
+    );
+    let last = ran.stdout.lines().last().unwrap();
+    assert!(
+        regex::Regex::new(r"^\d+ passed, \d+ failed, \d+ skipped$")
+            .unwrap()
+            .is_match(last),
+        "{last}"
+    );
+
+    let report: Value = serde_json::from_str(&read(&json)).unwrap();
+    let summary = &report["summary"];
+    assert!(summary["passed"].as_u64().unwrap() >= 40, "{summary}");
+    assert_eq!(summary["errored"], 0);
+    for key in ["passed", "failed", "skipped", "errored"] {
+        assert!(summary[key].is_u64(), "summary.{key}");
+    }
+    let cases = report["cases"].as_array().unwrap();
+    for case in cases {
+        for key in ["suite", "name", "level", "ref", "status", "duration_ms"] {
+            assert!(!case[key].is_null(), "case without {key}: {case}");
+        }
+        if case["status"] == "failed" {
+            assert!(
+                case["expected"].is_string() && case["actual"].is_string(),
+                "{case}"
+            );
+            assert_ne!(
+                case["level"], "must",
+                "a must case failed on the reference server: {case}"
+            );
+            assert_ne!(
+                case["level"], "compat",
+                "a compat case failed on the reference server: {case}"
+            );
+        }
+    }
+    let xml = read(&xml);
+    let suite_files: std::collections::BTreeSet<&str> =
+        cases.iter().map(|c| c["file"].as_str().unwrap()).collect();
+    assert!(suite_files.len() >= 9, "{suite_files:?}");
+    assert_eq!(
+        xml.matches("<testsuite ").count(),
+        suite_files.len(),
+        "one testsuite per suite file"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), cases.len());
+    assert!(
+        !xml.contains("<failure"),
+        "findings below the gate are not JUnit failures"
+    );
+    let md = read(&md);
+    assert!(md.contains("| must |") && md.contains("**passed**"), "{md}");
+}
+
+#[test]
+fn no_fixture_secret_appears_in_any_output() {
+    let dir = scratch("secrets");
+    let outputs: Vec<_> = ["json", "xml", "md"]
+        .iter()
+        .map(|e| dir.join(format!("r.{e}")))
+        .collect();
+    let mut args = vec!["run", "scenarios/", "--fail-on", "compat"];
+    for o in &outputs {
+        args.extend(["--output", o.to_str().unwrap()]);
+    }
+    let ran = authconform(&args);
+    assert_eq!(ran.code, 1, "should findings fail the strictest gate");
+    let mut everything = format!("{}{}", ran.stdout, ran.stderr);
+    for o in &outputs {
+        everything.push_str(&read(o));
+    }
+    assert!(
+        everything.contains("Authorization: Basic ***"),
+        "requests are shown, masked"
+    );
+    for generated in [
+        authconform::fixtures::credentials::PASSWORD_PREFIX,
+        authconform::fixtures::credentials::TOKEN_PREFIX,
+    ] {
+        assert!(
+            !everything.contains(generated),
+            "a generated secret ({generated}…) leaked"
+        );
+    }
+    assert!(
+        !everything.contains("pa:ss:word"),
+        "a fixed password leaked"
+    );
+    assert!(
+        !everything.contains("PRIVATE KEY"),
+        "a TLS or signing key leaked"
+    );
+}
+
+#[test]
+fn gate_levels_decide_the_exit_status() {
+    assert_eq!(
+        authconform(&[
+            "run",
+            "scenarios/chroma/basic.yaml",
+            "--fail-on",
+            "must,compat"
+        ])
+        .code,
+        0
+    );
+    let strict = authconform(&["run", "scenarios/chroma/basic.yaml", "--fail-on", "should"]);
+    assert_eq!(strict.code, 1);
+    assert!(strict.stdout.contains("FAIL  should"), "{}", strict.stdout);
+}
+
+#[test]
+fn a_launched_reference_server_gives_the_embedded_verdicts() {
+    for (scenarios, target) in [
+        ("scenarios/chroma", "targets/reference-chroma.yaml"),
+        ("scenarios/weaviate", "targets/reference-weaviate.yaml"),
+        ("scenarios/jwt", "targets/reference-generic.yaml"),
+    ] {
+        let dir = scratch(&format!("launched-{}", target.replace('/', "-")));
+        let (embedded, launched) = (dir.join("embedded.json"), dir.join("launched.json"));
+        assert_eq!(
+            authconform(&["run", scenarios, "-o", embedded.to_str().unwrap()]).code,
+            0
+        );
+        let ran = authconform_with(
+            &[
+                "run",
+                scenarios,
+                "-t",
+                target,
+                "-o",
+                launched.to_str().unwrap(),
+            ],
+            &[("AUTHCONFORM_BIN", common::bin())],
+        );
+        assert_eq!(ran.code, 0, "{target}:\n{}\n{}", ran.stdout, ran.stderr);
+        let compared = authconform(&[
+            "compare",
+            embedded.to_str().unwrap(),
+            launched.to_str().unwrap(),
+        ]);
+        assert_eq!(compared.code, 0, "{target}: {}", compared.stdout);
+        assert!(
+            compared.stdout.contains("same verdict"),
+            "{}",
+            compared.stdout
+        );
+    }
+}
+
+#[test]
+fn compare_names_diverging_cases() {
+    let dir = scratch("compare");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    std::fs::write(
+        &a,
+        r#"{"cases":[{"suite":"s","name":"x","mode":"basic","status":"passed"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        r#"{"cases":[{"suite":"s","name":"x","mode":"basic","status":"failed"}]}"#,
+    )
+    .unwrap();
+    let ran = authconform(&["compare", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stdout.contains("s/x [basic]") && ran.stdout.contains("passed | failed"),
+        "{}",
+        ran.stdout
+    );
+}
+
+fn run_basic_suite(target: &std::path::Path) -> common::Ran {
+    authconform(&[
+        "run",
+        "scenarios/chroma/basic.yaml",
+        "--target",
+        target.to_str().unwrap(),
+    ])
+}
+
+fn write_target(name: &str, body: &str) -> std::path::PathBuf {
+    let path = scratch(name).join("target.yaml");
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+fn process_running(marker: &str) -> bool {
+    std::process::Command::new("pgrep")
+        .args(["-f", marker])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_target_that_never_gets_ready_ends_within_the_timeout_and_leaves_nothing() {
+    let target = write_target(
+        "never-ready",
+        "name: sleeper\ndialect: chroma\nready: {timeout: 2s}\nlaunch:\n  stop_grace: 1s\n  modes:\n    basic: {command: [sleep, \"387.25\"]}\n",
+    );
+    let started = Instant::now();
+    let ran = run_basic_suite(&target);
+    assert_eq!(ran.code, 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        ran.stdout.contains("was not ready within 2s"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("ERR "),
+        "cases are errored: {}",
+        ran.stdout
+    );
+    assert!(
+        !process_running("sleep 387.25"),
+        "the launched process was left behind"
+    );
+}
+
+#[test]
+fn a_target_that_exits_at_start_is_named_with_its_status() {
+    let target = write_target(
+        "exits",
+        "name: quitter\ndialect: chroma\nready: {timeout: 5s}\nlaunch:\n  modes:\n    basic: {command: [sh, -c, \"echo broken config >&2; exit 3\"]}\n",
+    );
+    let ran = run_basic_suite(&target);
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stdout.contains("target exited with status 3"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("broken config"),
+        "its stderr is shown: {}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_base_url_that_refuses_connections_is_reported() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = write_target(
+        "refused",
+        &format!(
+            "name: nobody\ndialect: chroma\nbase_url: http://127.0.0.1:{port}\nmodes: [basic]\nready: {{timeout: 1s}}\nfixtures:\n  users:\n    admin: {{password: x}}\n    bob: {{password: y}}\n"
+        ),
+    );
+    let started = Instant::now();
+    let ran = run_basic_suite(&target);
+    assert_eq!(ran.code, 1);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(ran.stdout.contains("cannot connect"), "{}", ran.stdout);
+}
+
+#[test]
+fn suites_a_target_cannot_run_are_skipped_with_the_reason() {
+    let target = write_target(
+        "basic-only",
+        "name: basic-only\ndialect: chroma\nlaunch:\n  modes:\n    basic: {command: [\"${env:AUTHCONFORM_BIN}\", serve, --dialect, chroma, --mode, basic, --port, \"{{ port }}\", --credentials-file, \"{{ fixtures.htpasswd }}\"]}\n",
+    );
+    let ran = authconform_with(
+        &[
+            "run",
+            "scenarios/chroma",
+            "--target",
+            target.to_str().unwrap(),
+        ],
+        &[("AUTHCONFORM_BIN", common::bin())],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("offers modes basic but not token-x-chroma"),
+        "{}",
+        ran.stdout
+    );
+    assert!(!ran.stdout.contains(" 0 skipped"), "{}", ran.stdout);
+}
+
+#[test]
+fn running_target_without_credentials_for_a_fixture_is_skipped() {
+    let target = write_target(
+        "no-creds",
+        "name: bare\ndialect: chroma\nbase_url: http://127.0.0.1:9\nmodes: [basic]\n",
+    );
+    let ran = run_basic_suite(&target);
+    assert!(
+        ran.stdout
+            .contains("gives no credentials for user \"admin\""),
+        "{}",
+        ran.stdout
+    );
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        }
+        out.push(path);
+    }
+    out
+}
+
+#[test]
+fn tls_suites_pass_on_a_launched_tls_server_and_leave_no_key_behind() {
+    let tmp = scratch("tls-tmpdir");
+    let ran = authconform_with(
+        &[
+            "run",
+            "scenarios/tls",
+            "-t",
+            "targets/reference-chroma-tls.yaml",
+            "-f",
+            "json",
+        ],
+        &[
+            ("AUTHCONFORM_BIN", common::bin()),
+            ("TMPDIR", tmp.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    let report: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(
+        report["summary"]["passed"].as_u64().unwrap() >= 20,
+        "{}",
+        report["summary"]
+    );
+    assert_eq!(report["summary"]["failed"], 0);
+    assert!(!ran.stdout.contains("PRIVATE KEY") && !ran.stderr.contains("PRIVATE KEY"));
+    let left = files_under(&tmp);
+    assert!(left.is_empty(), "the run left files behind: {left:?}");
+}
+
+#[test]
+fn a_missing_ca_file_is_refused_before_anything_starts() {
+    let ran = authconform(&["run", "fixtures/bad/ca-file-missing.yaml"]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr
+            .contains("CA file fixtures/bad/no-such-ca.pem cannot be read"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    for args in [
+        &["list", "scenarios/"][..],
+        &["run", "scenarios/chroma/basic.yaml"][..],
+    ] {
+        let mut child = std::process::Command::new(common::bin())
+            .args(args)
+            .current_dir(common::root())
+            .env("CI", "true")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // like `| head -0`: the reader is gone before the first line
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_baseline_tolerates_known_failures_fails_new_ones_and_names_fixed_ones() {
+    let dir = scratch("baseline");
+    let (report, known) = (dir.join("report.json"), dir.join("known.json"));
+    let suite = "scenarios/chroma/basic.yaml";
+    let strict = authconform(&[
+        "run",
+        suite,
+        "--fail-on",
+        "should",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(strict.code, 1, "should findings fail the should gate");
+    let made = authconform(&[
+        "baseline",
+        report.to_str().unwrap(),
+        "-o",
+        known.to_str().unwrap(),
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let gated = |baseline: &std::path::Path| {
+        authconform(&[
+            "run",
+            suite,
+            "--fail-on",
+            "should",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ])
+    };
+    let tolerated = gated(&known);
+    assert_eq!(tolerated.code, 0, "{}", tolerated.stderr);
+    assert!(
+        tolerated.stderr.contains("known failure(s) tolerated"),
+        "{}",
+        tolerated.stderr
+    );
+
+    // One known failure less: that one is new again and fails the gate.
+    let mut value: serde_json::Value = serde_json::from_str(&read(&known)).unwrap();
+    let list = value["known_failures"].as_array_mut().unwrap();
+    let dropped = list.remove(0);
+    list.push(serde_json::json!(
+        "chroma-basic/wrong-password-refused [basic]"
+    ));
+    let edited = dir.join("edited.json");
+    std::fs::write(&edited, value.to_string()).unwrap();
+    let ran = gated(&edited);
+    assert_eq!(ran.code, 1, "{} is new", dropped);
+    assert!(
+        ran.stderr.contains(
+            "now pass — remove them from the baseline: chroma-basic/wrong-password-refused [basic]"
+        ),
+        "{}",
+        ran.stderr
+    );
+}
