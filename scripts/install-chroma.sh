@@ -11,5 +11,5 @@ if [ -x "$venv/bin/chroma" ] && "$venv/bin/python" -c 'import chromadb, sys; sys
   exit 0
 fi
 "$python" -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check "chromadb==0.6.3"
+"$venv/bin/pip" install --quiet --no-cache-dir --disable-pip-version-check "chromadb==0.6.3"
 "$venv/bin/python" -c 'import chromadb; print("installed chromadb", chromadb.__version__, "in", __import__("sys").prefix)'
