@@ -6,6 +6,7 @@
 
 pub use authconform_authn as authn;
 pub mod cli;
+pub mod coverage;
 pub mod dialect;
 pub mod duration;
 pub mod exec;
@@ -13,9 +14,11 @@ pub mod fixtures;
 pub mod issuer;
 pub mod jwt;
 pub mod level;
+pub mod live_fuzz;
 pub mod load;
 pub mod mutants;
 pub mod plan;
+pub mod probe;
 pub mod reference;
 pub mod report;
 pub mod scenario;

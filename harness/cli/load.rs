@@ -6,18 +6,16 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::{Map, json};
 
+use super::session::Session;
 use super::{EXIT_BAD_INPUT, emit};
 use crate::dialect::{Dialect, Mode};
 use crate::duration::{parse_duration, unix_now};
-use crate::exec::prepare::{RecordingEnv, jwt_fixture};
 use crate::fixtures::Credentials;
 use crate::issuer::Issuer;
-use crate::issuer::state::IssuerState;
 use crate::jwt::{KeyId, Mutation, TokenSpec, forge};
 use crate::load::driver::{LoadSpec, drive};
 use crate::load::mix::{JwtTokens, LOAD_FIXTURE, LoadRequest, credentials_of, rotation};
 use crate::load::summary::{Limits, Tally, percentile, verdict};
-use crate::scenario::model::{Fixtures, TokenFixture, UserFixture};
 use crate::target::Target;
 
 const MAX_CONNECTIONS: usize = 1024;
@@ -133,41 +131,16 @@ async fn run(
     let path = target
         .path_of(args.dialect, endpoint.name)
         .unwrap_or_else(|| endpoint.path.to_owned());
-    let env = RecordingEnv::default();
-    let issuer = if mode.needs_issuer {
-        Some(crate::cli::run::start_issuer(0).await?)
-    } else {
-        None
-    };
-    let mut fixtures = Fixtures::default();
-    fixtures
-        .users
-        .insert(LOAD_FIXTURE.into(), UserFixture::default());
-    fixtures
-        .tokens
-        .insert(LOAD_FIXTURE.into(), TokenFixture::default());
-    let mut generated = Credentials {
-        jwt: issuer.as_ref().map(jwt_fixture),
-        ..Credentials::default()
-    };
-    generated.add(&fixtures)?;
-    let credentials = target.credentials(generated, &env)?;
-    if let Some(issuer) = &issuer {
-        let mut state = IssuerState::default();
-        state.users.insert(LOAD_FIXTURE.into(), String::new());
-        issuer.reset(state, &Default::default(), None);
-    }
-    let (instance, base_url) = match &args.base_url {
-        Some(url) => (None, url.trim_end_matches('/').to_owned()),
-        None => {
-            let i = target
-                .start(args.dialect, mode, &credentials, &env, None)
-                .await?;
-            let url = i.base_url.clone();
-            (Some(i), url)
-        }
-    };
-    let addr = loopback_addr(&base_url)?;
+    let session = Session::start(
+        args.dialect,
+        mode,
+        target,
+        LOAD_FIXTURE,
+        args.base_url.as_deref(),
+    )
+    .await?;
+    let (issuer, credentials) = (&session.issuer, &session.credentials);
+    let addr = loopback_addr(&session.base_url)?;
     let rotation = if endpoint.public {
         vec![LoadRequest {
             headers: Vec::new(),
@@ -175,9 +148,9 @@ async fn run(
             label: "public",
         }]
     } else {
-        let tokens = issuer.as_ref().map(|i| jwt_tokens(i, &credentials));
+        let tokens = issuer.as_ref().map(|i| jwt_tokens(i, credentials));
         let tokens = tokens.transpose()?;
-        let (valid, invalid) = credentials_of(args.dialect, mode, &credentials, tokens.as_ref())?;
+        let (valid, invalid) = credentials_of(args.dialect, mode, credentials, tokens.as_ref())?;
         rotation(&valid, &invalid, args.invalid, 20)
     };
     let spec = LoadSpec {
@@ -196,9 +169,7 @@ async fn run(
     let mut tally = drive(spec).await;
     let elapsed = started.elapsed();
     let fetches = issuer.as_ref().map(|i| i.fetches("jwks"));
-    if let Some(instance) = instance {
-        instance.stop().await;
-    }
+    session.stop().await;
     tally.latencies_us.sort_unstable();
     let limits = Limits {
         max_error_rate: args.max_error_rate / 100.0,

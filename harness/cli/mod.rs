@@ -2,13 +2,16 @@
 
 mod baseline;
 mod compare;
+mod coverage;
 mod jwks;
 mod jwt;
 mod list;
 mod load;
 mod mutants;
+mod probe;
 pub(crate) mod run;
 pub(crate) mod serve;
+mod session;
 mod validate;
 
 use std::path::PathBuf;
@@ -28,7 +31,7 @@ pub const EXIT_BAD_INPUT: i32 = 2;
 Scenario files (YAML) say what a target must do: public endpoints open, protected ones closed, good \
 credentials accepted, bad ones refused alike. With no --target, the scenarios run against the embedded \
 reference server.",
-    after_help = "Examples:\n  authconform run scenarios/\n  authconform run scenarios/chroma --target targets/chroma-0.6.yaml --format junit --output report.xml\n  authconform validate scenarios/\n  authconform list scenarios/ --endpoints\n  authconform compare embedded.json chroma.json\n  authconform jwks serve --port 8999 --keys keys.json\n  authconform jwt forge unsigned --keys keys.json --issuer http://127.0.0.1:8999\n\nExit status: 0 conformant, 1 a case at or above the gate failed or errored, 2 bad input."
+    after_help = "Examples:\n  authconform run scenarios/\n  authconform run scenarios/chroma --target targets/chroma-0.6.yaml --format junit --output report.xml\n  authconform validate scenarios/\n  authconform list scenarios/ --endpoints\n  authconform compare embedded.json chroma.json\n  authconform probe leeway --dialect cratedb --mode jwt\n  authconform coverage scenarios/ --format sarif --output coverage.sarif\n  authconform jwks serve --port 8999 --keys keys.json\n  authconform jwt forge unsigned --keys keys.json --issuer http://127.0.0.1:8999\n\nExit status: 0 conformant, 1 a case at or above the gate failed or errored, 2 bad input."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,11 +44,13 @@ enum Command {
     Validate(validate::ValidateArgs),
     List(list::ListArgs),
     Compare(compare::CompareArgs),
+    Coverage(coverage::CoverageArgs),
     Serve(serve::ServeArgs),
     Jwks(jwks::JwksArgs),
     Jwt(jwt::JwtArgs),
     Load(load::LoadArgs),
     Mutants(mutants::MutantsArgs),
+    Probe(probe::ProbeArgs),
     Baseline(baseline::BaselineArgs),
 }
 
@@ -90,11 +95,13 @@ pub fn main() -> i32 {
         Command::Validate(args) => validate::execute(args),
         Command::List(args) => list::execute(args),
         Command::Compare(args) => compare::execute(args),
+        Command::Coverage(args) => coverage::execute(args),
         Command::Serve(args) => serve::execute(args),
         Command::Jwks(args) => jwks::execute(args),
         Command::Jwt(args) => jwt::execute(args),
         Command::Load(args) => load::execute(args),
         Command::Mutants(args) => mutants::execute(args),
+        Command::Probe(args) => probe::execute(args),
         Command::Baseline(args) => baseline::execute(args),
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_BAD_INPUT, default_paths, emit};
+use crate::coverage::load_catalogue;
 use crate::duration::parse_duration;
 use crate::exec::prepare::{RecordingEnv, needs_issuer, prepare};
 use crate::exec::runner::{RunOptions, run};
@@ -25,12 +26,12 @@ pub struct RunArgs {
     /// Without it, the embedded reference server is the target.
     #[arg(long, short = 't', value_name = "FILE")]
     target: Option<PathBuf>,
-    /// A report format: json, junit, markdown or html. Repeatable; the n-th --format goes to the n-th
+    /// A report format: json, junit, markdown, html or sarif. Repeatable; the n-th --format goes to the n-th
     /// --output, and a format with no --output goes to stdout in place of the terminal report.
     #[arg(long, short = 'f', value_name = "FORMAT")]
     format: Vec<Format>,
     /// Write a report to FILE. Repeatable. Without a matching --format, the extension decides
-    /// (.json, .xml, .md, .html).
+    /// (.json, .xml, .md, .html, .sarif).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Vec<PathBuf>,
     /// Which failed levels make the exit status 1: `must` (default), `should` (must and should),
@@ -54,6 +55,10 @@ pub struct RunArgs {
     /// configured with the issuer's URL ahead of the run.
     #[arg(long, value_name = "PORT", default_value_t = 0)]
     issuer_port: u16,
+    /// The requirement catalogue SARIF reports name their rules from (README § Requirement
+    /// coverage).
+    #[arg(long, value_name = "DIR", default_value = crate::coverage::DEFAULT_DIR)]
+    requirements: PathBuf,
     /// No progress line, even on a terminal (it is never drawn when CI is set or stderr is piped).
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -112,7 +117,12 @@ pub fn execute(args: RunArgs) -> i32 {
         None
     };
     let env = RecordingEnv::default();
-    let prepared = match prepare(&suites, &target, &env, issuer) {
+    // The issuer's HTTPS fronts start while planning: they need the runtime.
+    let planned = {
+        let _inside = runtime.enter();
+        prepare(&suites, &target, &env, issuer)
+    };
+    let prepared = match planned {
         Ok(p) => p,
         Err(problems) => {
             eprint!("{problems}");
@@ -139,6 +149,16 @@ pub fn execute(args: RunArgs) -> i32 {
         }
         None => (report, None),
     };
+    let mut report = report;
+    if outputs.iter().any(|(f, _)| *f == Format::Sarif) {
+        match load_catalogue(&args.requirements) {
+            Ok(catalogue) => report.requirements = catalogue,
+            Err(problems) => {
+                eprint!("{problems}");
+                return EXIT_BAD_INPUT;
+            }
+        }
+    }
     let mut to_stdout = false;
     for (format, path) in &outputs {
         let text = redactor.redact(&format.render(&report));

@@ -38,6 +38,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
 
 pub const X_CHROMA_TOKEN: &str = "X-Chroma-Token";
 
+/// The mode with SimpleRBAC on top of the token users file.
+pub const RBAC_MODE: &str = "token-rbac";
+
 pub const MODES: &[Mode] = &[
     Mode {
         name: "basic",
@@ -69,6 +72,16 @@ pub const MODES: &[Mode] = &[
     Mode {
         name: "token-users",
         summary: "TokenAuthenticationServerProvider with a users file (several users and tokens), Bearer",
+        store: CredentialStore::TokenUsers,
+        token_transport: Some((
+            TokenTransport::AuthorizationBearer,
+            TokenTransport::Header(X_CHROMA_TOKEN),
+        )),
+        needs_issuer: false,
+    },
+    Mode {
+        name: RBAC_MODE,
+        summary: "token users file with SimpleRBAC: roles_mapping and a role per user (the same file)",
         store: CredentialStore::TokenUsers,
         token_transport: Some((
             TokenTransport::AuthorizationBearer,

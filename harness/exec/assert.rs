@@ -1,7 +1,10 @@
 //! Judging one answer against an expectation. Pure: the runner hands in what came back.
 
 use super::stats::{ALPHA, MIN_DIFFERENCE_MS, MIN_RELATIVE_DIFFERENCE, compare_latencies};
+use crate::live_fuzz::{FuzzResult, paste_case};
 use crate::plan::{Expectation, HeaderCheck, StatusCheck};
+use crate::scenario::model::ChallengeSpec;
+use authconform_authn::challenge::parse_challenges;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -13,6 +16,8 @@ pub struct Answer {
     pub fetches: Vec<(String, u64)>,
     /// Latencies in ms of this case's request and of its `timing.like` case's, sampled alternately.
     pub timing: Option<(Vec<f64>, Vec<f64>)>,
+    /// What the case's fuzzing found, when it has a `fuzz` expectation.
+    pub fuzz: Option<FuzzResult>,
 }
 
 impl Answer {
@@ -48,8 +53,9 @@ fn mismatch(
     }
 }
 
-/// Every way `answer` misses `expect`. `same_as` is the answer of the case named by `same_as`.
-pub fn check(expect: &Expectation, answer: &Answer, same_as: Option<&Answer>) -> Vec<Mismatch> {
+/// Every way `answer` misses `expect`. `partner` is the answer of the case named by `same_as` or
+/// `indistinguishable_from`.
+pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) -> Vec<Mismatch> {
     let mut out = Vec::new();
     if let Some(kind) = expect.tls_error {
         out.push(mismatch(
@@ -180,7 +186,38 @@ pub fn check(expect: &Expectation, answer: &Answer, same_as: Option<&Answer>) ->
             }
         }
     }
-    if let Some(other) = same_as {
+    if let Some(plan) = &expect.fuzz {
+        let expected = format!(
+            "no 2xx, no 5xx and an answer for each of {} generated values",
+            plan.cases
+        );
+        match &answer.fuzz {
+            None => out.push(mismatch("fuzz", expected, "not run")),
+            Some(FuzzResult {
+                failure: Some(f), ..
+            }) => {
+                let result = answer.fuzz.as_ref().expect("matched");
+                let replay = paste_case(plan.input, &plan.endpoint, &plan.reference, f);
+                out.push(mismatch(
+                    "fuzz",
+                    expected,
+                    format!(
+                        "{} for {:?} after {}; replay it with:\n{replay}",
+                        f.what,
+                        f.value,
+                        result.summary()
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(spec) = &expect.challenge {
+        out.extend(check_challenge(spec, answer));
+    }
+    if let (Some(other), Some((_, ignored))) = (partner, &expect.indistinguishable) {
+        out.extend(differences(other, answer, ignored));
+    } else if let Some(other) = partner {
         if other.status != answer.status {
             out.push(mismatch(
                 "same_as status",
@@ -193,6 +230,119 @@ pub fn check(expect: &Expectation, answer: &Answer, same_as: Option<&Answer>) ->
                 "same_as body",
                 excerpt(&other.body_text()),
                 excerpt(&body),
+            ));
+        }
+    }
+    out
+}
+
+/// How `answer` differs from `other` in status, headers (but `Date` and `ignored`) and body.
+fn differences(other: &Answer, answer: &Answer, ignored: &[String]) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    if other.status != answer.status {
+        out.push(mismatch(
+            "indistinguishable status",
+            other.status.to_string(),
+            answer.status.to_string(),
+        ));
+    }
+    let compared = |a: &Answer| {
+        let mut headers: Vec<(String, String)> = a
+            .headers
+            .iter()
+            .filter(|(k, _)| k != "date" && !ignored.contains(k))
+            .cloned()
+            .collect();
+        headers.sort();
+        headers
+    };
+    let (theirs, ours) = (compared(other), compared(answer));
+    if theirs != ours {
+        let only = |a: &[(String, String)], b: &[(String, String)]| {
+            let list: Vec<String> = a
+                .iter()
+                .filter(|h| !b.contains(h))
+                .map(|(k, v)| format!("{k}: {}", excerpt(v)))
+                .collect();
+            if list.is_empty() {
+                "nothing else".to_owned()
+            } else {
+                list.join("; ")
+            }
+        };
+        out.push(mismatch(
+            "indistinguishable headers",
+            only(&theirs, &ours),
+            only(&ours, &theirs),
+        ));
+    }
+    if other.body != answer.body {
+        out.push(mismatch(
+            "indistinguishable body",
+            excerpt(&other.body_text()),
+            excerpt(&answer.body_text()),
+        ));
+    }
+    out
+}
+
+/// The challenge named by `spec` among all `WWW-Authenticate` values, with its parameters.
+fn check_challenge(spec: &ChallengeSpec, answer: &Answer) -> Vec<Mismatch> {
+    let values: Vec<&str> = answer
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "www-authenticate")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let scheme = &spec.scheme.value;
+    let shown = if values.is_empty() {
+        "no WWW-Authenticate".to_owned()
+    } else {
+        excerpt(&values.join(", "))
+    };
+    let mut parsed = Vec::new();
+    for value in &values {
+        match parse_challenges(value) {
+            Ok(list) => parsed.extend(list),
+            Err(e) => {
+                return vec![mismatch(
+                    "challenge",
+                    format!("a {scheme} challenge"),
+                    format!("unparsable WWW-Authenticate ({e}): {shown}"),
+                )];
+            }
+        }
+    }
+    let Some(found) = parsed
+        .iter()
+        .find(|c| c.scheme.eq_ignore_ascii_case(scheme))
+    else {
+        return vec![mismatch(
+            "challenge",
+            format!("a {scheme} challenge"),
+            shown,
+        )];
+    };
+    let wanted = spec
+        .realm
+        .iter()
+        .map(|v| ("realm", v))
+        .chain(spec.error.iter().map(|v| ("error", v)))
+        .chain(spec.params.iter().map(|(k, v)| (k.as_str(), v)));
+    let mut out = Vec::new();
+    for (name, want) in wanted {
+        let got = found.param(name);
+        let ok = match (want.as_str(), got) {
+            ("present", got) => got.is_some(),
+            ("absent", got) => got.is_none(),
+            (want, Some(got)) => want == got,
+            (_, None) => false,
+        };
+        if !ok {
+            out.push(mismatch(
+                format!("challenge {scheme} {name}"),
+                want.clone(),
+                got.map_or_else(|| "absent".to_owned(), |g| format!("{g:?}")),
             ));
         }
     }
@@ -251,6 +401,7 @@ mod tests {
         Answer {
             fetches: Vec::new(),
             timing: None,
+            fuzz: None,
             status,
             headers: headers
                 .iter()
@@ -319,6 +470,104 @@ mod tests {
         );
         let found = check(&Expectation::default(), &a, Some(&answer(401, &[], "y")));
         assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn indistinguishable_compares_headers_but_date_and_the_ignored_ones() {
+        let expect = Expectation {
+            indistinguishable: Some((0, vec!["x-request-id".into()])),
+            ..Default::default()
+        };
+        let first = answer(
+            401,
+            &[
+                ("date", "a"),
+                ("x-request-id", "1"),
+                ("www-authenticate", "Bearer"),
+            ],
+            "no",
+        );
+        let same = answer(
+            401,
+            &[
+                ("www-authenticate", "Bearer"),
+                ("date", "b"),
+                ("x-request-id", "2"),
+            ],
+            "no",
+        );
+        assert!(check(&expect, &same, Some(&first)).is_empty());
+        let telling = answer(
+            401,
+            &[(
+                "www-authenticate",
+                "Bearer error=\"invalid_token\", error_description=\"expired\"",
+            )],
+            "no",
+        );
+        let found = check(&expect, &telling, Some(&first));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].what, "indistinguishable headers");
+        assert_eq!(found[0].expected, "www-authenticate: Bearer");
+        assert!(found[0].actual.contains("expired"), "{found:?}");
+        let other_body = answer(401, &[("www-authenticate", "Bearer")], "unknown user");
+        let found = check(&expect, &other_body, Some(&first));
+        assert_eq!(found[0].what, "indistinguishable body");
+    }
+
+    fn challenge(scheme: &str, realm: Option<&str>, error: Option<&str>) -> Expectation {
+        Expectation {
+            challenge: Some(ChallengeSpec {
+                scheme: serde_saphyr::Spanned {
+                    value: scheme.into(),
+                    referenced: serde_saphyr::Location::UNKNOWN,
+                    defined: serde_saphyr::Location::UNKNOWN,
+                },
+                realm: realm.map(Into::into),
+                error: error.map(Into::into),
+                params: Default::default(),
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_challenge_is_found_among_several_and_its_parameters_checked() {
+        let got = answer(
+            401,
+            &[
+                ("www-authenticate", "Basic realm=\"db\""),
+                (
+                    "www-authenticate",
+                    "Newauth a=b, bearer realm=\"api\", error=invalid_token",
+                ),
+            ],
+            "",
+        );
+        let ok = challenge("Bearer", Some("present"), Some("invalid_token"));
+        assert!(check(&ok, &got, None).is_empty());
+        let found = check(&challenge("Bearer", Some("db"), Some("absent")), &got, None);
+        let whats: Vec<&str> = found.iter().map(|m| m.what.as_str()).collect();
+        assert_eq!(whats, ["challenge Bearer realm", "challenge Bearer error"]);
+        assert_eq!(found[0].actual, "\"api\"");
+        let found = check(&challenge("Digest", None, None), &got, None);
+        assert_eq!(found[0].expected, "a Digest challenge");
+    }
+
+    #[test]
+    fn a_missing_or_unparsable_challenge_is_a_mismatch_not_a_panic() {
+        let none = check(
+            &challenge("Bearer", None, None),
+            &answer(401, &[], ""),
+            None,
+        );
+        assert_eq!(none[0].actual, "no WWW-Authenticate");
+        let bad = answer(401, &[("www-authenticate", "Bearer realm=\"open")], "");
+        let found = check(&challenge("Bearer", None, None), &bad, None);
+        assert!(
+            found[0].actual.starts_with("unparsable WWW-Authenticate"),
+            "{found:?}"
+        );
     }
 
     #[test]

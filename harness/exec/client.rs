@@ -60,6 +60,7 @@ pub async fn send(
         body,
         fetches: Vec::new(),
         timing: None,
+        fuzz: None,
     })
 }
 

@@ -35,6 +35,7 @@ pub(super) fn assemble(
                         suite: suite.suite.value.clone(),
                         file: loaded.path.display().to_string(),
                         name: case.name.value.clone(),
+                        line: case.name.referenced.line(),
                         mode: mode.value.clone(),
                         level: case.level.value,
                         reference: case
@@ -50,6 +51,8 @@ pub(super) fn assemble(
                         actual: None,
                         mismatches: Vec::new(),
                         reason: Some(redactor.redact(&skip.reason)),
+                        status_code: None,
+                        cell: case.cell.clone(),
                     });
                 }
                 continue;
@@ -65,6 +68,7 @@ pub(super) fn assemble(
                     suite: suite.suite.value.clone(),
                     file: loaded.path.display().to_string(),
                     name: case.name.value.clone(),
+                    line: case.name.referenced.line(),
                     mode: mode.value.clone(),
                     level: planned.level,
                     reference: case
@@ -80,11 +84,16 @@ pub(super) fn assemble(
                     actual: None,
                     mismatches: Vec::new(),
                     reason: None,
+                    status_code: None,
+                    cell: case.cell.clone(),
                 };
+                let partner = planned.expect.same_as.or(planned
+                    .expect
+                    .indistinguishable
+                    .as_ref()
+                    .map(|(i, _)| *i));
                 let same_as =
-                    planned
-                        .expect
-                        .same_as
+                    partner
                         .and_then(|i| group.get(i))
                         .map(|(_, outcome, _)| match outcome {
                             Outcome::Answered(a) => Ok(a),
@@ -118,10 +127,12 @@ pub(super) fn assemble(
                     }
                     (Outcome::Answered(_), Some(Err(e))) => {
                         result.status = CaseStatus::Errored;
-                        result.reason =
-                            Some(redactor.redact(&format!("the case it is same_as errored: {e}")));
+                        result.reason = Some(
+                            redactor.redact(&format!("the case it is compared with errored: {e}")),
+                        );
                     }
                     (Outcome::Answered(answer), same) => {
+                        result.status_code = Some(answer.status);
                         let same = same.and_then(Result::ok);
                         let mut mismatches = check(&planned.expect, answer, same);
                         mismatches.extend(echo(answer, sent));
@@ -182,15 +193,25 @@ fn describe_expected(planned: &PlannedCase, same_as: bool) -> String {
     {
         parts.push("body rules".into());
     }
-    if same_as {
+    if let Some(c) = &e.challenge {
+        parts.push(format!("a {} challenge", c.scheme.value));
+    }
+    if same_as && e.indistinguishable.is_some() {
+        parts.push("the same status, headers and body as its uniform partner".into());
+    } else if same_as {
         parts.push("same status and body as its same_as case".into());
     }
     parts.join(", ")
 }
 
 fn describe_actual(answer: &Answer) -> String {
+    let fuzzed = answer
+        .fuzz
+        .as_ref()
+        .map(|f| format!("; fuzz: {}", f.summary()))
+        .unwrap_or_default();
     format!(
-        "status {}, body {}",
+        "status {}, body {}{fuzzed}",
         answer.status,
         super::assert::excerpt(&answer.body_text())
     )

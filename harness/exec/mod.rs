@@ -3,6 +3,7 @@
 
 pub mod assert;
 pub mod client;
+mod fuzzing;
 mod judge;
 pub mod prepare;
 mod progress;

@@ -4,9 +4,10 @@
 use std::cell::RefCell;
 
 use crate::fixtures::credentials::{DEFAULT_AUDIENCE, TOKEN_PREFIX, random_secret};
-use crate::fixtures::pki::TlsLab;
+use crate::fixtures::pki::{ServerCert, TlsLab};
 use crate::fixtures::{Credentials, JwtFixture};
 use crate::issuer::Issuer;
+use crate::issuer::state::JWKS_PATH;
 use crate::plan::{ClientVerify, Group, PlanInputs, PlannedCase, Skip, group_modes, plan_cases};
 use crate::report::Redactor;
 use crate::scenario::diagnostic::{Diagnostic, Diagnostics};
@@ -68,7 +69,25 @@ pub fn jwt_fixture(issuer: &Issuer) -> JwtFixture {
         attacker_jwks_url: issuer.attacker_jwks_url().to_owned(),
         audience: DEFAULT_AUDIENCE.to_owned(),
         client_secret: random_secret(TOKEN_PREFIX),
+        ca_file: None,
     }
+}
+
+/// The issuer as a group whose suite asks for it over HTTPS sees it: the same issuer behind a TLS
+/// front presenting `cert`, and the lab's CA to verify it with.
+fn jwt_fixture_over_tls(
+    base: &JwtFixture,
+    issuer: &Issuer,
+    cert: ServerCert,
+    lab: &TlsLab,
+) -> Result<JwtFixture, String> {
+    let url = issuer.tls_url(cert, lab)?;
+    Ok(JwtFixture {
+        issuer: url.clone(),
+        jwks_url: format!("{url}{JWKS_PATH}"),
+        ca_file: lab.files.get("ca").cloned(),
+        ..base.clone()
+    })
 }
 
 /// Plans every suite against `target`. Problems in the scenarios (templates that cannot be
@@ -82,9 +101,11 @@ pub fn prepare(
 ) -> Result<Prepared, Diagnostics> {
     let jwt = issuer.as_ref().map(jwt_fixture);
     let (modes, mut skips) = group_modes(suites, target);
-    let uses_tls = suites
-        .iter()
-        .any(|s| s.suite.tls.is_some() || s.suite.cases.iter().any(|c| c.request.tls.is_some()));
+    let uses_tls = suites.iter().any(|s| {
+        s.suite.tls.is_some()
+            || s.suite.issuer.as_ref().is_some_and(|i| i.tls.is_some())
+            || s.suite.cases.iter().any(|c| c.request.tls.is_some())
+    });
     let lab = if uses_tls {
         Some(TlsLab::create().map_err(|e| {
             Diagnostics(vec![Diagnostic::new(std::path::Path::new("(tls lab)"), e)])
@@ -98,8 +119,23 @@ pub fn prepare(
     let mut problems = Vec::new();
     let mut redactor = Redactor::default();
     for (dialect, mode, tls, indexes) in modes {
+        let issuer_tls = indexes
+            .iter()
+            .find_map(|&i| suites[i].suite.issuer.as_ref().and_then(|b| b.tls));
+        let group_jwt = match (&jwt, &issuer, issuer_tls, &lab) {
+            (Some(base), Some(issuer), Some(cert), Some(lab)) => {
+                match jwt_fixture_over_tls(base, issuer, cert, lab) {
+                    Ok(j) => Some(j),
+                    Err(e) => {
+                        problems.push(Diagnostic::new(&suites[indexes[0]].path, e));
+                        continue;
+                    }
+                }
+            }
+            _ => jwt.clone(),
+        };
         let mut generated = Credentials {
-            jwt: jwt.clone(),
+            jwt: group_jwt,
             ..Credentials::default()
         };
         for &i in &indexes {

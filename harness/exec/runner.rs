@@ -236,6 +236,7 @@ async fn run_group(
             progress.step(label);
         }
         measure_timings(cases, &prepare, &ctx, &mut outcomes).await;
+        run_fuzz_cases(cases, &prepare, &ctx, &mut outcomes).await;
         return outcomes;
     }
     let permits = Arc::new(Semaphore::new(ctx.options.jobs.max(1)));
@@ -261,7 +262,28 @@ async fn run_group(
         progress.step(label);
     }
     measure_timings(cases, &prepare, &ctx, &mut outcomes).await;
+    run_fuzz_cases(cases, &prepare, &ctx, &mut outcomes).await;
     outcomes
+}
+
+/// For each answered case with a `fuzz` expectation: its generated values, one at a time.
+async fn run_fuzz_cases(
+    cases: &[PlannedCase],
+    prepare: &impl Fn(&PlannedCase) -> Result<Sending, String>,
+    ctx: &GroupCtx<'_>,
+    outcomes: &mut [(Outcome, u64)],
+) {
+    for (index, case) in cases.iter().enumerate() {
+        let Some(plan) = &case.expect.fuzz else {
+            continue;
+        };
+        let Ok(sending) = prepare(case) else {
+            continue;
+        };
+        if let Outcome::Answered(answer) = &mut outcomes[index].0 {
+            answer.fuzz = Some(super::fuzzing::fuzz(sending, plan, ctx.deadline).await);
+        }
+    }
 }
 
 /// For each case with a `timing` expectation that was answered: its request and its `like` case's,

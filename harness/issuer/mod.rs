@@ -2,6 +2,7 @@
 //! and a token endpoint, answering as its [`state`] says and counting what it is asked.
 
 pub mod state;
+pub mod tls_front;
 pub mod token;
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -10,11 +11,15 @@ use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use std::collections::BTreeMap;
+
 use crate::duration::unix_now;
+use crate::fixtures::pki::{ServerCert, TlsLab};
 use crate::jwt::{ForgeContext, KeyId, KeyRing};
 use state::{
     ATTACKER_JWKS_PATH, DISCOVERY_PATH, IssuerChange, IssuerState, JWKS_PATH, TOKEN_PATH, discovery,
 };
+use tls_front::TlsFront;
 
 struct Shared {
     keys: Arc<KeyRing>,
@@ -32,9 +37,11 @@ impl Shared {
 
 /// A running mock issuer; dropping it stops the server.
 pub struct Issuer {
-    _server: MockServer,
+    server: MockServer,
     shared: Arc<Shared>,
     attacker_jwks_url: String,
+    /// HTTPS fronts by the certificate they present, started when a suite asks for one.
+    fronts: Mutex<BTreeMap<ServerCert, TlsFront>>,
 }
 
 impl Issuer {
@@ -59,15 +66,32 @@ impl Issuer {
             .await;
         let attacker_jwks_url = format!("{}{ATTACKER_JWKS_PATH}", server.uri());
         Ok(Issuer {
-            _server: server,
+            server,
             shared,
             attacker_jwks_url,
+            fronts: Mutex::new(BTreeMap::new()),
         })
     }
 
     /// The issuer identifier (`iss`), e.g. `http://127.0.0.1:40123`.
     pub fn url(&self) -> &str {
         self.shared.url.get().map_or("", String::as_str)
+    }
+
+    /// The issuer's base URL over HTTPS with `which` certificate of the lab, the front started on
+    /// first use (needs a Tokio runtime context).
+    pub fn tls_url(&self, which: ServerCert, lab: &TlsLab) -> Result<String, String> {
+        let mut fronts = self
+            .fronts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(front) = fronts.get(&which) {
+            return Ok(front.url.clone());
+        }
+        let front = TlsFront::start(lab.pki.server(which), *self.server.address())?;
+        let url = front.url.clone();
+        fronts.insert(which, front);
+        Ok(url)
     }
 
     pub fn jwks_url(&self) -> String {

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::fixtures::pki::ServerCert;
 use serde_json::{Value, json};
 
 use crate::jwt::{KeyId, KeyRing};
@@ -53,6 +55,10 @@ pub struct IssuerChange {
     /// `add`: publish the `rotated` key; `remove`: withdraw `rs256`.
     #[serde(default)]
     pub rotate: Option<Rotate>,
+    /// A suite's issuer only: serve over HTTPS with this certificate of the TLS lab; the target is
+    /// given the `https://` URLs and the lab's CA.
+    #[serde(default)]
+    pub tls: Option<ServerCert>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -199,6 +205,7 @@ mod tests {
                 jwks: Some(JwksAnswer::Garbage),
                 cache_control: Some(String::new()),
                 delay: None,
+                tls: None,
             },
             Some(Duration::from_millis(5)),
         );

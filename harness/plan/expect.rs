@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use regex::Regex;
 
 use super::credentials::render_json;
-use super::{Ctx, Expectation, HeaderCheck, StatusCheck};
+use super::{Ctx, Expectation, HeaderCheck, PlannedFuzz, StatusCheck};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::model::{Case, CountSpec, HeaderSpec, StatusSpec};
 use crate::scenario::validate::{parse_count, parse_status_class};
@@ -50,6 +50,30 @@ pub(super) fn expectation(ctx: &Ctx, case: &Case) -> Result<Expectation, Diagnos
         headers,
         tls_error: e.tls_error,
         fetches,
+        challenge: e.challenge.clone(),
+        fuzz: e.fuzz.as_ref().map(|f| PlannedFuzz {
+            input: f.input,
+            cases: f
+                .cases
+                .as_ref()
+                .map_or(crate::live_fuzz::DEFAULT_CASES, |c| c.value),
+            within: f
+                .within
+                .as_ref()
+                .and_then(|w| crate::duration::parse_duration(&w.value).ok())
+                .unwrap_or(super::DEFAULT_FUZZ_WITHIN),
+            seed: f.seed,
+            endpoint: case
+                .request
+                .endpoint
+                .as_ref()
+                .map_or_else(|| "?".to_owned(), |e| e.value.clone()),
+            reference: case
+                .reference
+                .as_ref()
+                .map(|r| r.value.clone())
+                .unwrap_or_default(),
+        }),
         ..Expectation::default()
     };
     if let Some(body) = &e.body {

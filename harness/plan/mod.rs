@@ -24,7 +24,7 @@ use crate::level::Level;
 use crate::scenario::diagnostic::{Diagnostic, Diagnostics};
 use crate::scenario::load::LoadedSuite;
 use crate::scenario::model::{
-    Auth, Case, CertIssuer, IssuerChange, Scheme, SuiteTls, Text, TlsError, Verify,
+    Auth, Case, CertIssuer, ChallengeSpec, IssuerChange, Scheme, SuiteTls, Text, TlsError, Verify,
 };
 use crate::scenario::template::{Lookup, Resolved, Template};
 use crate::target::Target;
@@ -82,6 +82,11 @@ pub struct Expectation {
     pub json: Vec<(String, serde_json::Value)>,
     /// Index of the case in the same group whose answer this one must equal.
     pub same_as: Option<usize>,
+    /// Index of the case whose status, headers other than `Date` and body this answer must
+    /// equal, and the other headers not compared (lower case).
+    pub indistinguishable: Option<(usize, Vec<String>)>,
+    pub challenge: Option<ChallengeSpec>,
+    pub fuzz: Option<PlannedFuzz>,
     pub tls_error: Option<TlsError>,
     /// Issuer counts after the answer: (counter, comparison, N).
     pub fetches: Vec<(String, Ordering, u64)>,
@@ -97,6 +102,20 @@ pub struct PlannedTiming {
     pub samples: u32,
     pub within: Duration,
 }
+
+/// Generated values sent to a case's request (`expect.fuzz`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedFuzz {
+    pub input: crate::live_fuzz::FuzzInput,
+    pub cases: u32,
+    pub within: Duration,
+    pub seed: Option<u64>,
+    /// The case's endpoint name and `ref`, for the replay case a failure prints.
+    pub endpoint: String,
+    pub reference: String,
+}
+
+pub const DEFAULT_FUZZ_WITHIN: Duration = Duration::from_secs(20);
 
 pub const DEFAULT_SAMPLES: u32 = 40;
 pub const DEFAULT_TIMING_WITHIN: Duration = Duration::from_secs(20);
@@ -245,6 +264,16 @@ pub fn plan_cases(
                         .same_as
                         .as_ref()
                         .and_then(|o| index_of(&o.value));
+                    expect.indistinguishable =
+                        case.expect.indistinguishable_from.as_ref().and_then(|o| {
+                            let ignored = case
+                                .expect
+                                .ignore_headers
+                                .iter()
+                                .map(|h| h.to_ascii_lowercase())
+                                .collect();
+                            Some((index_of(&o.value)?, ignored))
+                        });
                     expect.timing = case.expect.timing.as_ref().and_then(|t| {
                         Some(PlannedTiming {
                             like: index_of(&t.like.value)?,

@@ -65,12 +65,22 @@ impl std::fmt::Debug for Authn {
 #[derive(Deserialize)]
 struct UsersFile {
     users: Vec<UserEntry>,
+    #[serde(default)]
+    roles_mapping: Option<std::collections::BTreeMap<String, RoleEntry>>,
+}
+
+#[derive(Deserialize)]
+struct RoleEntry {
+    actions: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct UserEntry {
     id: String,
+    #[serde(default)]
     tokens: Vec<String>,
+    #[serde(default)]
+    role: Option<String>,
     #[serde(default)]
     tenant: Option<String>,
     #[serde(default)]
@@ -171,12 +181,49 @@ impl Authn {
     }
 }
 
+/// SimpleRBAC (`CHROMA_SERVER_AUTHZ_CONFIG_FILE`): each user's actions, through its role. Only
+/// user → action: resources are not checked.
+#[derive(Debug, Clone, Default)]
+pub struct Authz {
+    permissions: std::collections::HashMap<String, std::collections::HashSet<String>>,
+}
+
+impl Authz {
+    /// From `roles_mapping: {role: {actions}}` and `users: [{id, role}]`; like Chroma's start-up,
+    /// a user without a role or with a role the mapping lacks is an error.
+    pub fn parse(config: &str) -> Result<Authz, String> {
+        let file: UsersFile = serde_saphyr::from_str(config)
+            .map_err(|e| format!("authorization config: {}", e.without_snippet()))?;
+        let roles = file
+            .roles_mapping
+            .ok_or("authorization config: no `roles_mapping`")?;
+        let mut permissions = std::collections::HashMap::new();
+        for user in file.users {
+            let role = user
+                .role
+                .ok_or_else(|| format!("authorization config: user {:?} has no role", user.id))?;
+            let entry = roles.get(&role).ok_or_else(|| {
+                format!("authorization config: role {role:?} is not in `roles_mapping`")
+            })?;
+            permissions.insert(user.id, entry.actions.iter().cloned().collect());
+        }
+        Ok(Authz { permissions })
+    }
+
+    fn allows(&self, user: &str, action: &str) -> bool {
+        self.permissions
+            .get(user)
+            .is_some_and(|actions| actions.contains(action))
+    }
+}
+
 /// Successful Basic logins remembered at once (SHA-256 of user and password); the set starts over
 /// when full.
 const VERIFIED_CAPACITY: usize = 4096;
 
 pub struct Chroma {
     authn: Authn,
+    authz: Option<Authz>,
     flaws: Flaws,
     verified: std::sync::Mutex<std::collections::HashSet<[u8; 32]>>,
     hashing: tokio::sync::Semaphore,
@@ -188,11 +235,17 @@ impl Chroma {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
         Chroma {
             authn,
+            authz: None,
             flaws: Flaws::default(),
             verified: std::sync::Mutex::new(std::collections::HashSet::new()),
             hashing: tokio::sync::Semaphore::new(cpus),
             collections: AtomicUsize::new(0),
         }
+    }
+
+    pub fn with_authz(mut self, authz: Authz) -> Chroma {
+        self.authz = Some(authz);
+        self
     }
 
     pub fn with_flaws(mut self, flaws: &Flaws) -> Chroma {
@@ -355,6 +408,19 @@ impl Route {
         }
     }
 
+    /// The SimpleRBAC action a request on the route needs; identity needs none.
+    fn action(self, method: &Method) -> Option<&'static str> {
+        Some(match self {
+            Route::Tenant => "tenant:get_tenant",
+            Route::Database => "db:get_database",
+            Route::Collections if method == Method::POST => "db:create_collection",
+            Route::Collections => "db:list_collections",
+            Route::CollectionsCount => "db:count_collections",
+            Route::Reset => "system:reset",
+            _ => return None,
+        })
+    }
+
     fn public(self) -> bool {
         matches!(
             self,
@@ -419,6 +485,12 @@ async fn handle(State(server): State<Arc<Chroma>>, request: Request) -> Response
             Err(_) => return forbidden().await,
         }
     };
+    if let (Some(authz), Some(id), Some(action)) = (&server.authz, &identity, route.action(&method))
+        && !authz.allows(&id.user_id, action)
+        && !server.flaws.has(Flaw::RbacIgnored)
+    {
+        return json(StatusCode::FORBIDDEN, r#"{"detail":"Forbidden"}"#.into());
+    }
     answer(&server, route, &method, identity)
 }
 

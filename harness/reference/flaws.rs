@@ -60,6 +60,8 @@ flaws! {
         "a token is accepted from the transport the mode does not use";
     ReadOnlyMayWrite, "read-only-may-write", Must, ["weaviate"],
         "a read-only user may create and delete";
+    RbacIgnored, "rbac-ignored", Must, ["chroma"],
+        "SimpleRBAC is configured but every authenticated user may do anything";
     AnonymousAlwaysOn, "anonymous-always-on", Must, ["weaviate"],
         "anonymous access is on whatever the settings say";
     ApiKeyTrimmed, "api-key-trimmed", Should, ["weaviate"],
@@ -80,6 +82,10 @@ flaws! {
         "a token's alg need not match the JWK's";
     ExpIgnored, "exp-ignored", Must, ["generic", "cratedb", "weaviate"],
         "expired tokens are accepted";
+    JwksTlsUnverified, "jwks-tls-unverified", Must, ["generic"],
+        "the JWKS is fetched over HTTPS without verifying the issuer's certificate";
+    GenerousLeeway, "generous-leeway", Must, ["generic", "cratedb", "weaviate"],
+        "five minutes of clock leeway on exp, nbf and iat";
     NbfIgnored, "nbf-ignored", Must, ["generic", "cratedb", "weaviate"],
         "tokens not yet valid are accepted";
     AudIgnored, "aud-ignored", Must, ["generic", "cratedb", "weaviate"],

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::flaws::{Flaw, Flaws};
-use super::jwks::{CachePolicy, JwksSource};
+use super::jwks::{CachePolicy, JwksSource, JwksTrust};
 use super::jwt_check::{ASYMMETRIC, Policy, verify};
 use super::wire::{header_text, json};
 use crate::duration::unix_now;
@@ -25,7 +25,8 @@ pub struct Generic {
 }
 
 impl Generic {
-    /// From `JWT_ISSUER`, `JWT_JWKS_URL` and `JWT_AUDIENCE` lines.
+    /// From `JWT_ISSUER`, `JWT_JWKS_URL` and `JWT_AUDIENCE` lines, and `JWT_JWKS_CA_FILE` (the CA
+    /// an `https://` key set is verified with) when given.
     pub fn from_settings(text: &str, flaws: &Flaws) -> Result<Generic, String> {
         let values: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
         let get = |name: &str| {
@@ -48,19 +49,33 @@ impl Generic {
             },
             flaws: flaws.clone(),
             audience: get("JWT_AUDIENCE")?,
-            keys: JwksSource::new(
+            keys: JwksSource::with_trust(
                 get("JWT_JWKS_URL")?,
                 if flaws.has(Flaw::JwksNeverRefetched) {
                     CachePolicy::Forever
                 } else {
                     CachePolicy::MaxAgeAndMiss
                 },
+                &trust(get("JWT_JWKS_CA_FILE").ok(), flaws)?,
             )?,
         })
     }
 
     pub fn router(self) -> Router {
         Router::new().fallback(handle).with_state(Arc::new(self))
+    }
+}
+
+/// The key-set client's trust: the CA file when one is configured, nothing at all with the flaw.
+fn trust(ca_file: Option<String>, flaws: &Flaws) -> Result<JwksTrust, String> {
+    if flaws.has(Flaw::JwksTlsUnverified) {
+        return Ok(JwksTrust::Unverified);
+    }
+    match ca_file {
+        None => Ok(JwksTrust::System),
+        Some(path) => std::fs::read_to_string(&path)
+            .map(JwksTrust::Ca)
+            .map_err(|e| format!("JWT_JWKS_CA_FILE {path}: {e}")),
     }
 }
 

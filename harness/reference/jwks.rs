@@ -38,12 +38,41 @@ pub struct JwksSource {
 const FETCH_TIMEOUT: Duration = Duration::from_secs(1);
 const MISS_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How the key-set client verifies an `https://` URL.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum JwksTrust {
+    /// The system's roots.
+    #[default]
+    System,
+    /// Exactly the CA certificates of this PEM text.
+    Ca(String),
+    /// The flaw `jwks-tls-unverified`: any certificate.
+    Unverified,
+}
+
 impl JwksSource {
     pub fn new(url: String, policy: CachePolicy) -> Result<JwksSource, String> {
-        let client = reqwest::Client::builder()
+        JwksSource::with_trust(url, policy, &JwksTrust::System)
+    }
+
+    pub fn with_trust(
+        url: String,
+        policy: CachePolicy,
+        trust: &JwksTrust,
+    ) -> Result<JwksSource, String> {
+        let builder = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(FETCH_TIMEOUT)
+            .timeout(FETCH_TIMEOUT);
+        let builder = match trust {
+            JwksTrust::System => builder,
+            JwksTrust::Ca(pem) => builder.tls_certs_only(
+                reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                    .map_err(|e| format!("the JWKS CA file is not PEM: {e}"))?,
+            ),
+            JwksTrust::Unverified => builder.tls_danger_accept_invalid_certs(true),
+        };
+        let client = builder
             .build()
             .map_err(|e| format!("cannot build the JWKS client: {e}"))?;
         Ok(JwksSource {

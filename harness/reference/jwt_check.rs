@@ -154,6 +154,9 @@ fn alg_matches(policy: &Policy, alg: Algorithm, jwk: &Jwk) -> Result<(), String>
     Ok(())
 }
 
+/// Seconds of leeway the `generous-leeway` flaw allows.
+const GENEROUS_LEEWAY: i64 = 300;
+
 /// `exp` (expired when now ≥ exp), `nbf` and `iat` against `now`, with no leeway but the policy's.
 pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Result<(), String> {
     let number = |name: &str| -> Result<Option<i64>, String> {
@@ -167,22 +170,29 @@ pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Re
         }
     };
     let flaw = |f| policy.flaws.has(f);
+    let leeway = if flaw(Flaw::GenerousLeeway) {
+        GENEROUS_LEEWAY
+    } else {
+        0
+    };
     match number("exp")? {
         _ if flaw(Flaw::ExpIgnored) => {}
-        Some(exp) if now >= exp => return Err(format!("The Token has expired on {exp}")),
+        Some(exp) if now >= exp + leeway => {
+            return Err(format!("The Token has expired on {exp}"));
+        }
         None if policy.require_exp => return Err("The Token has no expiry (exp)".into()),
         _ => {}
     }
     if let Some(nbf) = number("nbf")?
         && !flaw(Flaw::NbfIgnored)
-        && nbf > now + policy.nbf_grace
+        && nbf > now + policy.nbf_grace + leeway
     {
         return Err(format!("The Token can't be used before {nbf}"));
     }
     if policy.refuse_future_iat
         && !flaw(Flaw::NbfIgnored)
         && let Some(iat) = number("iat")?
-        && iat > now
+        && iat > now + leeway
     {
         return Err(format!("The Token can't be used before {iat}"));
     }

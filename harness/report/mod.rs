@@ -7,11 +7,13 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 mod markup;
+pub mod matrix;
 pub mod model;
 pub mod redact;
+pub mod sarif;
 pub mod terminal;
 
-pub use model::{CaseResult, CaseStatus, Report, Summary};
+pub use model::{CaseResult, CaseStatus, Cell, Report, Summary};
 pub use redact::Redactor;
 
 /// The machine-readable formats `--format` accepts.
@@ -21,6 +23,7 @@ pub enum Format {
     Junit,
     Markdown,
     Html,
+    Sarif,
 }
 
 impl Format {
@@ -30,6 +33,7 @@ impl Format {
             Format::Junit => junit::render(report),
             Format::Markdown => markdown::render(report),
             Format::Html => html::render(report),
+            Format::Sarif => sarif::render(report),
         }
     }
 
@@ -40,6 +44,7 @@ impl Format {
             "xml" => Some(Format::Junit),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "sarif" => Some(Format::Sarif),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use crate::exec::assert::Mismatch;
 use crate::level::{Gate, Level};
+pub use crate::scenario::model::Cell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,6 +29,9 @@ pub struct CaseResult {
     pub suite: String,
     pub file: String,
     pub name: String,
+    /// The line of the case's `name` in its file; 0 when unknown.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub line: u64,
     pub mode: String,
     pub level: Level,
     #[serde(rename = "ref")]
@@ -47,6 +51,16 @@ pub struct CaseResult {
     /// Why the case was skipped or errored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The status code the target answered, when it answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<u16>,
+    /// The access-matrix cell the case fills.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Cell>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl CaseResult {
@@ -57,6 +71,7 @@ impl CaseResult {
             suite: "s".into(),
             file: "f".into(),
             name: name.into(),
+            line: 0,
             mode: "m".into(),
             level,
             reference: "r".into(),
@@ -68,6 +83,8 @@ impl CaseResult {
             actual: None,
             mismatches: vec![],
             reason: None,
+            status_code: None,
+            cell: None,
         }
     }
 
@@ -100,6 +117,9 @@ pub struct Report {
     pub interrupted: bool,
     pub summary: Summary,
     pub cases: Vec<CaseResult>,
+    /// The requirement catalogue SARIF names rules from; empty when none was loaded.
+    #[serde(skip)]
+    pub requirements: Vec<crate::coverage::Requirement>,
 }
 
 impl Report {
@@ -130,6 +150,7 @@ impl Report {
             interrupted,
             summary,
             cases,
+            requirements: Vec::new(),
         }
     }
 

@@ -24,7 +24,7 @@ pub fn render(report: &Report, colour: bool) -> String {
         .min(60);
     for (suite, file, cases) in report.by_suite() {
         out.push_str(&format!("\n{} ({file})\n", paint("1", suite)));
-        for case in cases {
+        for &case in &cases {
             let word = match case.status {
                 CaseStatus::Passed => paint("32", "pass"),
                 CaseStatus::Failed if case.gating => paint("31;1", "FAIL"),
@@ -58,6 +58,7 @@ pub fn render(report: &Report, colour: bool) -> String {
                 }
             }
         }
+        out.push_str(&super::matrix::render(&cases));
     }
     let s = &report.summary;
     out.push('\n');

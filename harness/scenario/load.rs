@@ -183,8 +183,9 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, Diagnostics> {
         );
         return Err(Diagnostics(vec![d]));
     }
-    let suite: Suite = parse_yaml(path, text).map_err(|d| Diagnostics(vec![d]))?;
-    let problems = validate(&suite, path, text);
+    let mut suite: Suite = parse_yaml(path, text).map_err(|d| Diagnostics(vec![d]))?;
+    let mut problems = super::expand::expand(&mut suite, path, text);
+    problems.extend(validate(&suite, path, text));
     if problems.is_empty() {
         Ok(suite)
     } else {

@@ -2,6 +2,7 @@
 //! error rendering. Nothing here touches the network.
 
 pub mod diagnostic;
+pub mod expand;
 pub mod load;
 pub mod model;
 pub mod template;

@@ -10,12 +10,13 @@ pub use crate::fixtures::pki::ServerCert;
 pub use crate::issuer::state::IssuerChange;
 pub use crate::jwt::Mutation;
 use crate::level::Level;
+pub use crate::live_fuzz::FuzzInput;
 pub use crate::reference::tls::ClientAuth;
 
 /// A string that may hold `{{ … }}` and `${env:…}` templates, with its place in the file.
 pub type Text = Spanned<String>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Suite {
     pub suite: Text,
@@ -34,6 +35,17 @@ pub struct Suite {
     /// that change the issuer, wait, or count fetches) gets its own server and runs in file order.
     #[serde(default)]
     pub issuer: Option<IssuerChange>,
+    /// Principals × endpoints, expanded into one case per pair (README § Access matrix).
+    #[serde(default)]
+    pub matrix: Option<Matrix>,
+    /// Cases whose answers must be indistinguishable (README § Uniform rejection).
+    #[serde(default)]
+    pub uniform: Option<Uniform>,
+    /// Generated credentials against a protected endpoint, a case per input kind (README §
+    /// Live fuzzing).
+    #[serde(default)]
+    pub fuzz: Option<FuzzBlock>,
+    #[serde(default)]
     pub cases: Vec<Case>,
 }
 
@@ -62,7 +74,7 @@ fn no_client_auth() -> ClientAuth {
     ClientAuth::None
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixtures {
     #[serde(default)]
@@ -73,10 +85,14 @@ pub struct Fixtures {
     /// CrateDB's `auth.host_based.config.<key>.<field>` entries.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// Role → the actions it grants, where the mode authorizes by role (Chroma's SimpleRBAC:
+    /// `db:list_collections`, `collection:add`, …).
+    #[serde(default)]
+    pub roles: BTreeMap<String, Vec<String>>,
 }
 
 /// A user the suite assumes. The password is generated at run time unless given.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserFixture {
     /// `""` declares a user without a password where the dialect has such users (CrateDB).
@@ -88,7 +104,7 @@ pub struct UserFixture {
 }
 
 /// A token the suite assumes, generated at run time unless given.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenFixture {
     /// The user that holds it where the mode has users (`token-users`); defaults to the token's name.
@@ -98,7 +114,7 @@ pub struct TokenFixture {
     pub value: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub name: Text,
@@ -123,9 +139,129 @@ pub struct Case {
     pub capture: BTreeMap<String, Text>,
     pub request: Request,
     pub expect: Expect,
+    /// Where the case sits in the suite's access matrix, when the matrix made it.
+    #[serde(skip)]
+    pub cell: Option<Cell>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The principal and endpoint of an access-matrix case.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Cell {
+    pub principal: String,
+    pub endpoint: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    pub level: Spanned<Level>,
+    #[serde(rename = "ref")]
+    pub reference: Text,
+    /// Columns, in order.
+    pub endpoints: Vec<MatrixEndpoint>,
+    /// Rows, in order.
+    pub principals: Vec<Principal>,
+    /// Principal name or role → verb class → expected status.
+    #[serde(default)]
+    pub rules: BTreeMap<String, BTreeMap<VerbClass, Spanned<StatusSpec>>>,
+    /// Principal name → endpoint name → expected status, over the rules.
+    #[serde(default)]
+    pub cells: BTreeMap<String, BTreeMap<String, Spanned<StatusSpec>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixEndpoint {
+    pub name: Text,
+    pub class: VerbClass,
+    /// An endpoint of the dialect's table; default: the entry's name.
+    #[serde(default)]
+    pub endpoint: Option<Text>,
+    #[serde(default)]
+    pub method: Option<Text>,
+    #[serde(default)]
+    pub path: Option<Text>,
+    #[serde(default)]
+    pub json: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerbClass {
+    Read,
+    Write,
+    Delete,
+}
+
+impl VerbClass {
+    pub fn name(self) -> &'static str {
+        match self {
+            VerbClass::Read => "read",
+            VerbClass::Write => "write",
+            VerbClass::Delete => "delete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principal {
+    pub name: Text,
+    /// The role rules may name instead of the principal.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// The credential the principal sends; none for anonymous.
+    #[serde(default)]
+    pub auth: Option<Auth>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuzzBlock {
+    pub level: Spanned<Level>,
+    #[serde(rename = "ref")]
+    pub reference: Text,
+    /// A protected endpoint of the dialect.
+    pub endpoint: Text,
+    pub inputs: Vec<FuzzInput>,
+    #[serde(default)]
+    pub cases: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub within: Option<Text>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// A case's fuzz expectation: values of `input` sent to its request, none answered 2xx or 5xx.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuzzSpec {
+    pub input: FuzzInput,
+    /// Values to send (default 100, at most 2000).
+    #[serde(default)]
+    pub cases: Option<Spanned<u32>>,
+    /// Time the values and the shrinking may take (default 20s, at most 120s).
+    #[serde(default)]
+    pub within: Option<Text>,
+    /// Fixes the generated values; without it a random seed is used and reported.
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uniform {
+    pub level: Spanned<Level>,
+    #[serde(rename = "ref")]
+    pub reference: Text,
+    /// The rejection paths, by case name: each must answer like the first.
+    pub cases: Vec<Text>,
+    /// Headers besides `Date` that may differ (e.g. a request id).
+    #[serde(default)]
+    pub ignore_headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     #[serde(default)]
@@ -147,7 +283,7 @@ pub struct Request {
 }
 
 /// The client side of TLS for one request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestTls {
     /// `true` (system roots), `false` (no verification), or a CA file (templated, e.g. `{{ tls.ca }}`).
@@ -168,7 +304,7 @@ pub enum Verify {
     CaFile(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientCertSpec {
     /// The certificate's CN (templated).
@@ -193,7 +329,7 @@ pub enum Scheme {
 }
 
 /// The credential a request carries.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Auth {
     None,
@@ -211,7 +347,7 @@ pub enum Auth {
     Jwt(JwtAuth),
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JwtAuth {
     /// The signing key: rs256 (default), rs384, rs512, ps256, es256, noalg, rotated, outsider,
@@ -241,7 +377,7 @@ pub struct JwtAuth {
     pub query: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {
     pub user: Text,
@@ -257,14 +393,14 @@ pub struct BasicAuth {
     pub separator: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderAuth {
     pub name: Text,
     pub value: Text,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     #[serde(default)]
@@ -276,6 +412,18 @@ pub struct Expect {
     /// Status and body equal to another case's answer (in the same mode).
     #[serde(default)]
     pub same_as: Option<Text>,
+    /// Status, headers other than `Date` and body equal to another case's answer.
+    #[serde(default)]
+    pub indistinguishable_from: Option<Text>,
+    /// Headers `indistinguishable_from` does not compare, besides `Date`.
+    #[serde(default)]
+    pub ignore_headers: Vec<String>,
+    /// Generated credentials sent to this case's request: never 2xx, never 5xx, never no answer.
+    #[serde(default)]
+    pub fuzz: Option<FuzzSpec>,
+    /// A `WWW-Authenticate` challenge the answer must carry.
+    #[serde(default)]
+    pub challenge: Option<ChallengeSpec>,
     /// The request must fail in TLS, for this cause.
     #[serde(default)]
     pub tls_error: Option<TlsError>,
@@ -286,6 +434,20 @@ pub struct Expect {
     /// This case's latency must not tell it apart from another case's.
     #[serde(default)]
     pub timing: Option<TimingSpec>,
+}
+
+/// A challenge in `WWW-Authenticate` (RFC 9110 §11.6.1, RFC 6750 §3): its scheme, and parameters
+/// that must be present (`present`), absent (`absent`) or equal to a value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeSpec {
+    pub scheme: Text,
+    #[serde(default)]
+    pub realm: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
 }
 
 /// Sample this case and `like` alternately and compare the latencies (README § Timing).
@@ -360,7 +522,7 @@ pub struct HeaderRule {
     pub matches: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BodySpec {
     #[serde(default)]

@@ -7,7 +7,7 @@ use serde_saphyr::{Location, Spanned};
 
 use super::diagnostic::Diagnostic;
 use super::model::{
-    Auth, Case, CountSpec, HeaderSpec, JwtAuth, StatusSpec, Suite, Text, TimingSpec,
+    Auth, Case, CountSpec, FuzzSpec, HeaderSpec, JwtAuth, StatusSpec, Suite, Text, TimingSpec,
 };
 use super::template::Template;
 use crate::dialect::Dialect;
@@ -16,6 +16,7 @@ use crate::fixtures::credentials::JWT_TEMPLATE_VALUES;
 use crate::issuer::state::COUNTED;
 use crate::jwt::KeyId;
 use crate::jwt::forge::signing_alg;
+use crate::live_fuzz::MAX_CASES;
 
 struct Checker<'a> {
     path: &'a Path,
@@ -296,6 +297,13 @@ fn check_jwt(c: &mut Checker, suite: &Suite, case: &Case, jwt: &JwtAuth) {
 }
 
 fn check_issuer_steps(c: &mut Checker, case: &Case) {
+    if case.issuer.as_ref().is_some_and(|i| i.tls.is_some()) {
+        c.report(
+            &case.name.referenced,
+            format!("case {:?} changes the issuer's `tls`", case.name.value),
+            "the issuer's certificate is set for a whole suite: move `tls` to the suite's `issuer` block",
+        );
+    }
     for (name, pointer) in &case.capture {
         if !pointer.value.is_empty() && !pointer.value.starts_with('/') {
             c.report(
@@ -350,6 +358,41 @@ fn check_issuer_steps(c: &mut Checker, case: &Case) {
                 "a number, or \"<= N\" or \">= N\"",
             );
         }
+    }
+}
+
+/// Longest a fuzz case may take.
+pub const MAX_FUZZ_WITHIN: std::time::Duration = std::time::Duration::from_secs(120);
+
+fn check_fuzz(c: &mut Checker, case: &Case, fuzz: &FuzzSpec) {
+    if let Some(cases) = &fuzz.cases
+        && !(1..=MAX_CASES).contains(&cases.value)
+    {
+        c.report(
+            &cases.referenced,
+            format!("fuzz `cases: {}` is out of range", cases.value),
+            format!("send 1 to {MAX_CASES} generated values"),
+        );
+    }
+    if let Some(within) = &fuzz.within {
+        match parse_duration(&within.value) {
+            Ok(d) if !d.is_zero() && d <= MAX_FUZZ_WITHIN => {}
+            _ => c.report(
+                &within.referenced,
+                format!(
+                    "fuzz `within: {}` is not a duration up to 120s",
+                    within.value
+                ),
+                "a duration such as 10s or 500ms, at most 120s",
+            ),
+        }
+    }
+    if case.request.auth.is_some() {
+        c.report(
+            &case.name.referenced,
+            format!("fuzz case {:?} also sends a credential", case.name.value),
+            "the fuzzer supplies the credential: drop `auth` from the request",
+        );
     }
 }
 
@@ -420,6 +463,9 @@ fn check_expect(c: &mut Checker, suite: &Suite, case: &Case, names: &BTreeMap<&s
         || !expect.headers.is_empty()
         || expect.body.is_some()
         || expect.same_as.is_some()
+        || expect.indistinguishable_from.is_some()
+        || expect.challenge.is_some()
+        || expect.fuzz.is_some()
         || expect.timing.is_some();
     if expect.tls_error.is_some() && http_expectations {
         c.report(
@@ -466,16 +512,45 @@ fn check_expect(c: &mut Checker, suite: &Suite, case: &Case, names: &BTreeMap<&s
     if let Some(timing) = &expect.timing {
         check_timing(c, case, timing, names);
     }
-    if let Some(other) = &expect.same_as {
+    if let Some(fuzz) = &expect.fuzz {
+        check_fuzz(c, case, fuzz);
+    }
+    if let (Some(_), Some(other)) = (&expect.same_as, &expect.indistinguishable_from) {
+        c.report(
+            &other.referenced,
+            "a case has either `same_as` or `indistinguishable_from`",
+            "`indistinguishable_from` compares status and body too: keep it alone",
+        );
+    }
+    if let Some(challenge) = &expect.challenge
+        && (challenge.scheme.value.is_empty()
+            || !challenge
+                .scheme
+                .value
+                .bytes()
+                .all(authconform_authn::challenge::is_tchar))
+    {
+        c.report(
+            &challenge.scheme.referenced,
+            format!("{:?} is not an auth-scheme", challenge.scheme.value),
+            "a scheme is one token, e.g. `Basic` or `Bearer` (RFC 9110 §11.1)",
+        );
+    }
+    let partners = [
+        ("same_as", &expect.same_as),
+        ("indistinguishable_from", &expect.indistinguishable_from),
+    ];
+    for (key, other) in partners {
+        let Some(other) = other else { continue };
         match names.get(other.value.as_str()) {
             None => c.report(
                 &other.referenced,
-                format!("`same_as` names no case: {:?}", other.value),
+                format!("`{key}` names no case: {:?}", other.value),
                 "name another case of this suite",
             ),
             Some(target) if target.name.value == case.name.value => c.report(
                 &other.referenced,
-                "a case cannot be `same_as` itself",
+                format!("a case cannot be `{key}` itself"),
                 "name another case of this suite",
             ),
             Some(target) => {
@@ -490,7 +565,7 @@ fn check_expect(c: &mut Checker, suite: &Suite, case: &Case, names: &BTreeMap<&s
                     c.report(
                         &other.referenced,
                         format!("case {:?} does not run in mode {missing:?}", other.value),
-                        "both cases of `same_as` must run in the same modes",
+                        format!("both cases of `{key}` must run in the same modes"),
                     );
                 }
             }

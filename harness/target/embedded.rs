@@ -1,6 +1,7 @@
 //! Configures the reference server for one dialect and mode, from the same credential file or
 //! settings a real server of that dialect would read.
 
+use crate::dialect::chroma as chroma_dialect;
 use crate::dialect::{CredentialStore, Dialect, Mode};
 use crate::fixtures::pki::TlsLab;
 use crate::fixtures::{Credentials, files, settings};
@@ -50,7 +51,13 @@ pub async fn app_with_flaws(
                 CredentialStore::Htpasswd => chroma::Authn::basic(credential_file)?,
                 _ => chroma::Authn::token(credential_file, header)?,
             };
-            Ok(chroma::Chroma::new(authn).with_flaws(flaws).router())
+            let server = chroma::Chroma::new(authn).with_flaws(flaws);
+            let server = if mode.name == chroma_dialect::RBAC_MODE {
+                server.with_authz(chroma::Authz::parse(credential_file)?)
+            } else {
+                server
+            };
+            Ok(server.router())
         }
         Dialect::Weaviate => {
             let mut settings = weaviate::Settings::parse(credential_file);

@@ -201,6 +201,7 @@ impl Target {
         }
         let mut out = Credentials {
             settings: generated.settings,
+            roles: generated.roles,
             jwt: generated.jwt,
             ..Credentials::default()
         };

@@ -1,0 +1,76 @@
+//! One server to talk to outside a scenario run (`load`, `probe`): the mock issuer where the mode
+//! needs one, a user and a token named `fixture`, and the target started with them.
+
+use crate::dialect::{Dialect, Mode};
+use crate::exec::prepare::{RecordingEnv, jwt_fixture};
+use crate::fixtures::Credentials;
+use crate::issuer::Issuer;
+use crate::issuer::state::IssuerState;
+use crate::scenario::model::{Fixtures, TokenFixture, UserFixture};
+use crate::target::{Instance, Target};
+
+pub struct Session {
+    pub issuer: Option<Issuer>,
+    pub credentials: Credentials,
+    /// `None` when the server was already running (`--base-url`).
+    pub instance: Option<Instance>,
+    pub base_url: String,
+}
+
+impl Session {
+    /// Starts what `mode` needs; `base_url` names a server already running instead.
+    pub async fn start(
+        dialect: Dialect,
+        mode: &'static Mode,
+        target: &Target,
+        fixture: &str,
+        base_url: Option<&str>,
+    ) -> Result<Session, String> {
+        let env = RecordingEnv::default();
+        let issuer = if mode.needs_issuer {
+            Some(crate::cli::run::start_issuer(0).await?)
+        } else {
+            None
+        };
+        let mut fixtures = Fixtures::default();
+        fixtures
+            .users
+            .insert(fixture.into(), UserFixture::default());
+        fixtures
+            .tokens
+            .insert(fixture.into(), TokenFixture::default());
+        let mut generated = Credentials {
+            jwt: issuer.as_ref().map(jwt_fixture),
+            ..Credentials::default()
+        };
+        generated.add(&fixtures)?;
+        let credentials = target.credentials(generated, &env)?;
+        if let Some(issuer) = &issuer {
+            let mut state = IssuerState::default();
+            state.users.insert(fixture.into(), String::new());
+            issuer.reset(state, &Default::default(), None);
+        }
+        let (instance, base_url) = match base_url {
+            Some(url) => (None, url.trim_end_matches('/').to_owned()),
+            None => {
+                let i = target
+                    .start(dialect, mode, &credentials, &env, None)
+                    .await?;
+                let url = i.base_url.clone();
+                (Some(i), url)
+            }
+        };
+        Ok(Session {
+            issuer,
+            credentials,
+            instance,
+            base_url,
+        })
+    }
+
+    pub async fn stop(self) {
+        if let Some(instance) = self.instance {
+            instance.stop().await;
+        }
+    }
+}

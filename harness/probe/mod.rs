@@ -1,0 +1,3 @@
+//! Probes that measure a target rather than judge one case: how much clock leeway it allows.
+
+pub mod leeway;
