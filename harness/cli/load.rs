@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use serde_json::{Map, json};
+use serde_json::json;
 
-use super::session::Session;
+use super::session::{Session, target_or_embedded};
 use super::{EXIT_BAD_INPUT, emit};
 use crate::dialect::{Dialect, Mode};
 use crate::duration::{parse_duration, unix_now};
@@ -91,15 +91,9 @@ pub fn execute(args: LoadArgs) -> i32 {
         );
         return EXIT_BAD_INPUT;
     }
-    let target = match &args.target {
-        Some(path) => match Target::from_file(path) {
-            Ok(t) => t,
-            Err(d) => {
-                eprint!("{d}");
-                return EXIT_BAD_INPUT;
-            }
-        },
-        None => Target::embedded(),
+    let target = match target_or_embedded(args.target.as_deref(), &[]) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let Some(runtime) = super::runtime() else {
         return 1;
@@ -245,19 +239,12 @@ fn jwt_tokens(issuer: &Issuer, credentials: &Credentials) -> Result<JwtTokens, S
     let jwt = credentials.jwt.as_ref().ok_or("no issuer values")?;
     let user = &credentials.users[LOAD_FIXTURE].name;
     let spec = |key: KeyId, mutate: Option<Mutation>, exp: &str| {
-        let mut claims = Map::new();
-        claims.insert("iss".into(), json!(jwt.issuer));
-        claims.insert("aud".into(), json!(jwt.audience));
-        claims.insert("sub".into(), json!(user));
-        claims.insert("username".into(), json!(user));
-        claims.insert("exp".into(), json!(exp));
-        claims.insert("iat".into(), json!("now"));
+        let mut spec = TokenSpec::valid(&jwt.issuer, &jwt.audience, user);
+        spec.claims.insert("exp".into(), json!(exp));
         TokenSpec {
             key,
-            alg: None,
-            header: Map::new(),
-            claims,
             mutate,
+            ..spec
         }
     };
     let ctx = issuer.forge_context(unix_now());

@@ -2,16 +2,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use serde_json::{Map, json};
+use serde_json::json;
 
-use super::session::Session;
+use super::session::{Session, target_or_embedded};
 use super::{EXIT_BAD_INPUT, emit};
 use crate::dialect::Dialect;
 use crate::duration::{parse_duration, unix_now};
-use crate::jwt::{KeyId, TokenSpec, forge};
+use crate::jwt::{TokenSpec, forge};
 use crate::probe::leeway::{Claim, Measured, Search, render};
-use crate::reference::flaws::{Flaw, Flaws};
-use crate::target::Target;
+use crate::reference::flaws::Flaw;
 
 /// Measure a target instead of judging cases against it.
 #[derive(Args)]
@@ -89,16 +88,9 @@ pub fn execute(args: ProbeArgs) -> i32 {
         );
         return EXIT_BAD_INPUT;
     };
-    let target = match &args.target {
-        Some(path) => match Target::from_file(path) {
-            Ok(t) => t,
-            Err(d) => {
-                eprint!("{d}");
-                return EXIT_BAD_INPUT;
-            }
-        },
-        None if args.debug_with_flaw.is_empty() => Target::embedded(),
-        None => Target::embedded_with_flaws(Flaws::new(&args.debug_with_flaw)),
+    let target = match target_or_embedded(args.target.as_deref(), &args.debug_with_flaw) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let Some(runtime) = super::runtime() else {
         return 1;
@@ -153,10 +145,10 @@ async fn measure(
         .map_err(|e| format!("HTTP client: {e}"))?;
     let method: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;
     let url = format!("{}{path}", session.base_url);
-    let accepted = |claims: Map<String, serde_json::Value>| {
+    let accepted = |moved: Option<(Claim, u64)>| {
         let (client, method, url) = (&client, method.clone(), &url);
         async move {
-            let token = token(session, claims)?;
+            let token = token(session, moved)?;
             let answer = client
                 .request(method, url)
                 .bearer_auth(token)
@@ -172,7 +164,7 @@ async fn measure(
             Ok::<bool, String>(status.is_success())
         }
     };
-    if !accepted(claims(session, None)?).await? {
+    if !accepted(None).await? {
         return Err(format!(
             "{url} refuses a valid token: check the target's issuer settings before probing"
         ));
@@ -181,7 +173,7 @@ async fn measure(
     for claim in Claim::ALL {
         let mut search = Search::new(limit);
         while let Some(offset) = search.next() {
-            let ok = accepted(claims(session, Some((claim, offset)))?).await?;
+            let ok = accepted(Some((claim, offset))).await?;
             search.record(offset, ok);
         }
         out.push(Measured {
@@ -193,11 +185,9 @@ async fn measure(
     Ok(out)
 }
 
-/// A valid token's claims, one time claim moved by `offset` seconds.
-fn claims(
-    session: &Session,
-    moved: Option<(Claim, u64)>,
-) -> Result<Map<String, serde_json::Value>, String> {
+/// A valid token, one time claim moved by `offset` seconds.
+fn token(session: &Session, moved: Option<(Claim, u64)>) -> Result<String, String> {
+    let issuer = session.issuer.as_ref().ok_or("the mode has no issuer")?;
     let jwt = session.credentials.jwt.as_ref().ok_or("no issuer values")?;
     let user = &session
         .credentials
@@ -205,27 +195,10 @@ fn claims(
         .get(FIXTURE)
         .ok_or("no probe user")?
         .name;
-    let mut claims = Map::new();
-    claims.insert("iss".into(), json!(jwt.issuer));
-    claims.insert("aud".into(), json!(jwt.audience));
-    claims.insert("sub".into(), json!(user));
-    claims.insert("username".into(), json!(user));
-    claims.insert("exp".into(), json!("+1h"));
-    claims.insert("iat".into(), json!("now"));
+    let mut spec = TokenSpec::valid(&jwt.issuer, &jwt.audience, user);
     if let Some((claim, offset)) = moved {
-        claims.insert(claim.name().into(), json!(claim.relative(offset)));
+        spec.claims
+            .insert(claim.name().into(), json!(claim.relative(offset)));
     }
-    Ok(claims)
-}
-
-fn token(session: &Session, claims: Map<String, serde_json::Value>) -> Result<String, String> {
-    let issuer = session.issuer.as_ref().ok_or("the mode has no issuer")?;
-    let spec = TokenSpec {
-        key: KeyId::Rs256,
-        alg: None,
-        header: Map::new(),
-        claims,
-        mutate: None,
-    };
     forge(&spec, &issuer.forge_context(unix_now()))
 }

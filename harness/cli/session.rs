@@ -1,13 +1,30 @@
 //! One server to talk to outside a scenario run (`load`, `probe`): the mock issuer where the mode
 //! needs one, a user and a token named `fixture`, and the target started with them.
 
+use std::path::Path;
+
+use super::EXIT_BAD_INPUT;
 use crate::dialect::{Dialect, Mode};
 use crate::exec::prepare::{RecordingEnv, jwt_fixture};
 use crate::fixtures::Credentials;
 use crate::issuer::Issuer;
 use crate::issuer::state::IssuerState;
+use crate::reference::flaws::{Flaw, Flaws};
 use crate::scenario::model::{Fixtures, TokenFixture, UserFixture};
 use crate::target::{Instance, Target};
+
+/// The target file at `path` (its problems printed, exit 2), else the embedded reference server,
+/// given `flaws` for showing that a check catches them.
+pub fn target_or_embedded(path: Option<&Path>, flaws: &[Flaw]) -> Result<Target, i32> {
+    match path {
+        Some(path) => Target::from_file(path).map_err(|d| {
+            eprint!("{d}");
+            EXIT_BAD_INPUT
+        }),
+        None if flaws.is_empty() => Ok(Target::embedded()),
+        None => Ok(Target::embedded_with_flaws(Flaws::new(flaws))),
+    }
+}
 
 pub struct Session {
     pub issuer: Option<Issuer>,

@@ -157,11 +157,7 @@ pub fn cover(requirements: Vec<Requirement>, suites: &[LoadedSuite]) -> Coverage
             let case_ref = CaseRef {
                 id: format!("{}/{}", loaded.suite.suite.value, case.name.value),
                 level: case.level.value,
-                reference: case
-                    .reference
-                    .as_ref()
-                    .map(|r| r.value.clone())
-                    .unwrap_or_default(),
+                reference: case.reference_text(),
             };
             let mut matched = false;
             for (requirement, list) in requirements.iter().zip(cases.iter_mut()) {

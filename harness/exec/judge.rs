@@ -38,11 +38,7 @@ pub(super) fn assemble(
                         line: case.name.referenced.line(),
                         mode: mode.value.clone(),
                         level: case.level.value,
-                        reference: case
-                            .reference
-                            .as_ref()
-                            .map(|r| r.value.clone())
-                            .unwrap_or_default(),
+                        reference: case.reference_text(),
                         status: CaseStatus::Skipped,
                         duration_ms: 0,
                         gating: gate.fails_on(case.level.value),
@@ -71,11 +67,7 @@ pub(super) fn assemble(
                     line: case.name.referenced.line(),
                     mode: mode.value.clone(),
                     level: planned.level,
-                    reference: case
-                        .reference
-                        .as_ref()
-                        .map(|r| r.value.clone())
-                        .unwrap_or_default(),
+                    reference: case.reference_text(),
                     status: CaseStatus::Passed,
                     duration_ms: *ms,
                     gating: gate.fails_on(planned.level),

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::state::IssuerState;
 use crate::authn::constant_time::ct_eq;
-use crate::jwt::{ForgeContext, KeyId, TokenSpec, forge};
+use crate::jwt::{ForgeContext, TokenSpec, forge};
 
 /// Decodes `application/x-www-form-urlencoded`; a malformed escape is kept as written.
 pub fn parse_form(body: &[u8]) -> BTreeMap<String, String> {
@@ -115,20 +115,7 @@ pub fn grant(
         }
         None => return error(400, "invalid_request", "no grant_type"),
     };
-    let mut claims = Map::new();
-    claims.insert("iss".into(), json!(issuer));
-    claims.insert("aud".into(), json!(client_id));
-    claims.insert("sub".into(), json!(subject));
-    claims.insert("username".into(), json!(subject));
-    claims.insert("exp".into(), json!("+1h"));
-    claims.insert("iat".into(), json!("now"));
-    let spec = TokenSpec {
-        key: KeyId::Rs256,
-        alg: None,
-        header: Map::new(),
-        claims,
-        mutate: None,
-    };
+    let spec = TokenSpec::valid(issuer, &client_id, &subject);
     match forge(&spec, forge_ctx) {
         Ok(token) => (
             200,

@@ -22,6 +22,27 @@ pub struct TokenSpec {
     pub mutate: Option<Mutation>,
 }
 
+impl TokenSpec {
+    /// A valid token for `user` from `issuer` to `audience`, signed with `rs256`: `sub` and
+    /// `username` name the user, `exp` an hour ahead, `iat` now.
+    pub fn valid(issuer: &str, audience: &str, user: &str) -> TokenSpec {
+        let mut claims = Map::new();
+        claims.insert("iss".into(), json!(issuer));
+        claims.insert("aud".into(), json!(audience));
+        claims.insert("sub".into(), json!(user));
+        claims.insert("username".into(), json!(user));
+        claims.insert("exp".into(), json!("+1h"));
+        claims.insert("iat".into(), json!("now"));
+        TokenSpec {
+            key: KeyId::Rs256,
+            alg: None,
+            header: Map::new(),
+            claims,
+            mutate: None,
+        }
+    }
+}
+
 /// A named way of breaking a token. README lists each with what it checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -68,11 +68,7 @@ pub(super) fn expectation(ctx: &Ctx, case: &Case) -> Result<Expectation, Diagnos
                 .endpoint
                 .as_ref()
                 .map_or_else(|| "?".to_owned(), |e| e.value.clone()),
-            reference: case
-                .reference
-                .as_ref()
-                .map(|r| r.value.clone())
-                .unwrap_or_default(),
+            reference: case.reference_text(),
         }),
         ..Expectation::default()
     };

@@ -144,6 +144,16 @@ pub struct Case {
     pub cell: Option<Cell>,
 }
 
+impl Case {
+    /// The case's `ref`, or `""` (validation refuses a case without one).
+    pub fn reference_text(&self) -> String {
+        self.reference
+            .as_ref()
+            .map(|r| r.value.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// The principal and endpoint of an access-matrix case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Cell {
