@@ -307,3 +307,24 @@ fn the_fuzz_block_finds_a_server_that_breaks_on_malformed_headers_and_prints_a_r
     let catching = report["flaws"][0]["caught_by"].to_string();
     assert!(catching.contains("fuzz:authorization"), "{catching}");
 }
+
+#[test]
+fn the_html_report_draws_each_access_matrix() {
+    let dir = scratch("matrix-html");
+    let page = dir.join("report.html");
+    let ran = authconform(&[
+        "run",
+        "scenarios/weaviate/access-matrix.yaml",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    let html = read(&page);
+    assert!(html.contains("<h2>Access matrices</h2>"), "{html}");
+    let ian = html
+        .lines()
+        .find(|l| l.starts_with("<tr><th>ian</th>"))
+        .expect("a row for ian");
+    assert_eq!(ian.matches("class=\"num passed\"").count(), 6, "{ian}");
+    assert!(ian.contains(">403</td>"), "{ian}");
+}

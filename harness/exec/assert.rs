@@ -193,23 +193,21 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
         );
         match &answer.fuzz {
             None => out.push(mismatch("fuzz", expected, "not run")),
-            Some(FuzzResult {
-                failure: Some(f), ..
-            }) => {
-                let result = answer.fuzz.as_ref().expect("matched");
-                let replay = paste_case(plan.input, &plan.endpoint, &plan.reference, f);
-                out.push(mismatch(
-                    "fuzz",
-                    expected,
-                    format!(
-                        "{} for {:?} after {}; replay it with:\n{replay}",
-                        f.what,
-                        f.value,
-                        result.summary()
-                    ),
-                ));
+            Some(result) => {
+                if let Some(f) = &result.failure {
+                    let replay = paste_case(plan.input, &plan.endpoint, &plan.reference, f);
+                    out.push(mismatch(
+                        "fuzz",
+                        expected,
+                        format!(
+                            "{} for {:?} after {}; replay it with:\n{replay}",
+                            f.what,
+                            f.value,
+                            result.summary()
+                        ),
+                    ));
+                }
             }
-            Some(_) => {}
         }
     }
     if let Some(spec) = &expect.challenge {

@@ -1,9 +1,11 @@
-//! One self-contained HTML page (no network fetches): summary counts, a suites × levels matrix, every
-//! case with its failure expandable, filters by level and status; and the mutants matrix.
+//! One self-contained HTML page (no network fetches): summary counts, a suites × levels matrix, the
+//! access matrices, every case with its failure expandable, filters by level and status; and the
+//! mutants matrix.
 //! The page's script recounts the summary from the case rows, so a browser that renders it shows
 //! what the rows hold.
 
 use super::markup::escape;
+use super::matrix;
 use super::{CaseStatus, Report};
 use crate::level::Level;
 use crate::mutants::MutantsReport;
@@ -61,6 +63,44 @@ fn page(title: &str, body: &str, script: &str) -> String {
          <title>{}</title><style>{STYLE}</style></head>\n<body>\n{body}\n<script>{script}</script>\n</body></html>\n",
         escape(title)
     )
+}
+
+/// Each suite's access matrices: principals down, endpoints across, each cell coloured by its
+/// case's result.
+fn access_matrices(report: &Report) -> String {
+    let mut out = String::new();
+    for (suite, _, cases) in report.by_suite() {
+        for table in matrix::tables(&cases) {
+            if out.is_empty() {
+                out.push_str("<h2>Access matrices</h2>\n");
+            }
+            out.push_str(&format!(
+                "<h3>{}</h3>\n<table class=\"access\"><tr><th></th>",
+                escape(&format!("{suite}: {}", table.headline()))
+            ));
+            for column in &table.columns {
+                out.push_str(&format!("<th>{}</th>", escape(column)));
+            }
+            out.push_str("</tr>\n");
+            for (row, cells) in table.rows.iter().zip(&table.cells) {
+                out.push_str(&format!("<tr><th>{}</th>", escape(row)));
+                for cell in cells {
+                    match cell {
+                        Some(case) => out.push_str(&format!(
+                            "<td class=\"num {}\" title=\"{}\">{}</td>",
+                            status_class(case.status, case.is_finding()),
+                            escape(&case.title()),
+                            escape(&matrix::cell_text(case))
+                        )),
+                        None => out.push_str("<td class=\"empty\"></td>"),
+                    }
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</table>\n");
+        }
+    }
+    out
 }
 
 fn status_class(status: CaseStatus, finding: bool) -> &'static str {
@@ -144,7 +184,9 @@ pub fn render(report: &Report) -> String {
         }
         body.push_str("</tr>\n");
     }
-    body.push_str("</table>\n<h2>Cases</h2>\n<div class=\"filters\">level: ");
+    body.push_str("</table>\n");
+    body.push_str(&access_matrices(report));
+    body.push_str("<h2>Cases</h2>\n<div class=\"filters\">level: ");
     for level in Level::ALL {
         body.push_str(&format!(
             "<label><input type=\"checkbox\" data-level=\"{0}\" checked> {0}</label>",

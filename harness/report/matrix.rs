@@ -3,87 +3,140 @@
 
 use super::{CaseResult, CaseStatus};
 
-/// One table per mode of `cases` (one suite's results) that has matrix cells; empty when none.
-pub fn render(cases: &[&CaseResult]) -> String {
-    let mut modes: Vec<&str> = Vec::new();
-    for case in cases.iter().filter(|c| c.cell.is_some()) {
-        if !modes.contains(&case.mode.as_str()) {
-            modes.push(&case.mode);
-        }
+/// One access matrix: a suite's cases with cells in one mode, principals down, endpoints across.
+pub struct Table<'a> {
+    pub mode: &'a str,
+    pub rows: Vec<&'a str>,
+    pub columns: Vec<&'a str>,
+    /// `cells[row][column]`: the case of that pair, if the suite has one.
+    pub cells: Vec<Vec<Option<&'a CaseResult>>>,
+}
+
+impl Table<'_> {
+    /// Cells that failed or errored.
+    pub fn misses(&self) -> usize {
+        self.cases()
+            .filter(|c| matches!(c.status, CaseStatus::Failed | CaseStatus::Errored))
+            .count()
     }
-    let mut out = String::new();
-    for mode in modes {
-        let in_mode: Vec<&CaseResult> = cases
-            .iter()
-            .copied()
-            .filter(|c| c.mode == mode && c.cell.is_some())
-            .collect();
-        out.push_str(&table(mode, &in_mode));
+
+    fn cases(&self) -> impl Iterator<Item = &CaseResult> {
+        self.cells.iter().flatten().flatten().copied()
+    }
+
+    pub fn headline(&self) -> String {
+        let passed = self
+            .cases()
+            .filter(|c| c.status == CaseStatus::Passed)
+            .count();
+        let skipped = self
+            .cases()
+            .filter(|c| c.status == CaseStatus::Skipped)
+            .count();
+        let skipped = if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        };
+        format!(
+            "access matrix [{}]: {} principals × {} endpoints, {passed} as expected, {} not{skipped}",
+            self.mode,
+            self.rows.len(),
+            self.columns.len(),
+            self.misses()
+        )
+    }
+}
+
+/// The tables of `cases` (one suite's results), one per mode that has matrix cells, in order.
+pub fn tables<'a>(cases: &[&'a CaseResult]) -> Vec<Table<'a>> {
+    let mut out: Vec<Table<'a>> = Vec::new();
+    for &case in cases {
+        let Some(cell) = &case.cell else { continue };
+        let at = match out.iter().position(|t| t.mode == case.mode) {
+            Some(i) => i,
+            None => {
+                out.push(Table {
+                    mode: &case.mode,
+                    rows: Vec::new(),
+                    columns: Vec::new(),
+                    cells: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let table = &mut out[at];
+        let row = index_of(&mut table.rows, &cell.principal);
+        let column = index_of(&mut table.columns, &cell.endpoint);
+        let width = table.columns.len();
+        table.cells.resize_with(table.rows.len(), Vec::new);
+        for r in &mut table.cells {
+            r.resize(width, None);
+        }
+        table.cells[row][column] = Some(case);
     }
     out
 }
 
-fn table(mode: &str, cases: &[&CaseResult]) -> String {
-    fn cell(c: &CaseResult) -> &super::Cell {
-        c.cell.as_ref().expect("filtered on cells")
-    }
-    let mut rows: Vec<&str> = Vec::new();
-    let mut columns: Vec<&str> = Vec::new();
-    for c in cases {
-        let cell = cell(c);
-        if !rows.contains(&cell.principal.as_str()) {
-            rows.push(&cell.principal);
-        }
-        if !columns.contains(&cell.endpoint.as_str()) {
-            columns.push(&cell.endpoint);
-        }
-    }
-    let text = |row: &str, column: &str| -> String {
-        cases
-            .iter()
-            .find(|c| cell(c).principal == row && cell(c).endpoint == column)
-            .map_or_else(String::new, |c| shown(c))
-    };
-    let first_width = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
-    let widths: Vec<usize> = columns
+fn index_of<'a>(list: &mut Vec<&'a str>, name: &'a str) -> usize {
+    list.iter().position(|n| *n == name).unwrap_or_else(|| {
+        list.push(name);
+        list.len() - 1
+    })
+}
+
+/// The tables as text for the terminal report; empty when there are none.
+pub fn render(cases: &[&CaseResult]) -> String {
+    tables(cases).iter().map(text).collect()
+}
+
+fn text(table: &Table) -> String {
+    let shown: Vec<Vec<String>> = table
+        .cells
         .iter()
-        .map(|column| {
-            rows.iter()
-                .map(|row| text(row, column).chars().count())
+        .map(|row| {
+            row.iter()
+                .map(|c| c.map_or_else(String::new, cell_text))
+                .collect()
+        })
+        .collect();
+    let first_width = table
+        .rows
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            shown
+                .iter()
+                .map(|row| row[i].chars().count())
                 .chain([column.chars().count()])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
-    let misses = cases
-        .iter()
-        .filter(|c| matches!(c.status, CaseStatus::Failed | CaseStatus::Errored))
-        .count();
-    let mut out = format!(
-        "  access matrix [{mode}]: {} principals × {} endpoints, {} as expected, {misses} not\n",
-        rows.len(),
-        columns.len(),
-        cases.len() - misses
-    );
-    let line = |first: &str, cells: Vec<String>| {
+    let line = |first: &str, cells: &[String]| {
         let mut l = format!("    {first:<first_width$}");
         for (cell, width) in cells.iter().zip(&widths) {
             l.push_str(&format!("  {cell:<width$}"));
         }
         l.trim_end().to_owned() + "\n"
     };
-    out.push_str(&line("", columns.iter().map(|c| c.to_string()).collect()));
-    for row in &rows {
-        out.push_str(&line(
-            row,
-            columns.iter().map(|column| text(row, column)).collect(),
-        ));
+    let mut out = format!("  {}\n", table.headline());
+    let header: Vec<String> = table.columns.iter().map(|c| c.to_string()).collect();
+    out.push_str(&line("", &header));
+    for (row, cells) in table.rows.iter().zip(&shown) {
+        out.push_str(&line(row, cells));
     }
     out
 }
 
 /// `200`; `200≠403` where the expectation was missed; `error`, `skipped`.
-fn shown(case: &CaseResult) -> String {
+pub fn cell_text(case: &CaseResult) -> String {
     let got = case
         .status_code
         .map_or_else(|| "-".to_owned(), |c| c.to_string());
@@ -145,6 +198,47 @@ mod tests {
              \x20   anonymous  401   401\n\
              \x20   ian        200   200≠401|403\n"
         );
+    }
+
+    #[test]
+    fn tables_hold_each_case_at_its_cell_with_gaps_left_empty_and_modes_apart() {
+        let mut other_mode = at("anonymous", "meta", 401, CaseStatus::Passed);
+        other_mode.mode = "n".into();
+        let cases = [
+            at("anonymous", "meta", 401, CaseStatus::Passed),
+            at("ian", "schema_create", 200, CaseStatus::Failed),
+            other_mode,
+        ];
+        let refs: Vec<&CaseResult> = cases.iter().collect();
+        let made = tables(&refs);
+        assert_eq!(made.len(), 2);
+        let t = &made[0];
+        assert_eq!(
+            (t.rows.clone(), t.columns.clone()),
+            (vec!["anonymous", "ian"], vec!["meta", "schema_create"])
+        );
+        assert!(t.cells[0][1].is_none() && t.cells[1][0].is_none());
+        assert_eq!(
+            t.cells[1][1].map(|c| c.name.as_str()),
+            Some("ian@schema_create")
+        );
+        assert_eq!(t.misses(), 1);
+        assert!(
+            t.headline().ends_with("1 as expected, 1 not"),
+            "{}",
+            t.headline()
+        );
+        let mut skipped = at("anonymous", "meta", 0, CaseStatus::Skipped);
+        skipped.status_code = None;
+        let only = [&skipped];
+        assert!(
+            tables(&only)[0]
+                .headline()
+                .ends_with("0 as expected, 0 not, 1 skipped"),
+            "{}",
+            tables(&only)[0].headline()
+        );
+        assert_eq!(made[1].mode, "n");
     }
 
     #[test]
