@@ -74,7 +74,7 @@ pub fn execute(args: ProbeArgs) -> i32 {
     }
     let limit = args.limit.as_secs();
     if !(1..=86_400).contains(&limit) || args.max.as_secs() >= limit {
-        eprintln!("error: --limit must be 1s to 24h and more than --max");
+        eprintln!("error: --limit must be 1s to 1440m and more than --max");
         return EXIT_BAD_INPUT;
     }
     let endpoint = match &args.endpoint {

@@ -119,7 +119,9 @@ fn shrink_millis(until: Instant) -> u32 {
 fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
     if getrandom::fill(&mut bytes).is_err() {
-        return Instant::now().elapsed().as_nanos() as u64 ^ 0x5eed;
+        return std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x5eed, |d| d.as_nanos() as u64);
     }
     u64::from_le_bytes(bytes)
 }

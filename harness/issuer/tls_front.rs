@@ -45,6 +45,9 @@ impl TlsFront {
     }
 }
 
+/// A client that opens a connection and never finishes the handshake is dropped after this.
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn accept(listener: TcpListener, acceptor: TlsAcceptor, backend: SocketAddr) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
@@ -55,7 +58,9 @@ async fn accept(listener: TcpListener, acceptor: TlsAcceptor, backend: SocketAdd
         let acceptor = acceptor.clone();
         connections.spawn(async move {
             // A client that refuses the certificate ends here: that is what the front is for.
-            let Ok(mut tls) = acceptor.accept(stream).await else {
+            let Ok(Ok(mut tls)) =
+                tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+            else {
                 return;
             };
             let Ok(mut plain) = TcpStream::connect(backend).await else {
