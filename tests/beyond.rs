@@ -6,6 +6,20 @@ mod common;
 use common::{authconform, read, scratch};
 use serde_json::Value;
 
+/// `mutants` on `suites` with `flaw` alone: its entry of the JSON report, after checking that the
+/// flaw was caught.
+fn caught(suites: &[&str], flaw: &str) -> Value {
+    let ran = authconform(&[&["mutants"], suites, &["--flaw", flaw, "-f", "json"]].concat());
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    let report: Value = serde_json::from_str(&ran.stdout).unwrap();
+    report["flaws"][0].clone()
+}
+
+/// The ids of the cases that caught a flaw, as one string to search.
+fn catching(flaw: &Value) -> String {
+    flaw["caught_by"].to_string()
+}
+
 #[test]
 fn the_access_matrix_prints_as_a_table_and_catches_a_read_only_user_who_writes() {
     let ran = authconform(&["run", "scenarios/weaviate/access-matrix.yaml"]);
@@ -26,53 +40,29 @@ fn the_access_matrix_prints_as_a_table_and_catches_a_read_only_user_who_writes()
         ian.split_whitespace().collect::<Vec<_>>(),
         ["ian", "200", "200", "200", "403", "403", "403"]
     );
-    let flawed = authconform(&[
-        "mutants",
-        "scenarios/weaviate/access-matrix.yaml",
-        "--flaw",
+    let flaw = caught(
+        &["scenarios/weaviate/access-matrix.yaml"],
         "read-only-may-write",
-    ]);
-    assert_eq!(flawed.code, 0, "{}\n{}", flawed.stdout, flawed.stderr);
+    );
     assert!(
-        flawed.stdout.contains("ian@schema_create"),
-        "the matrix cell names the catch:\n{}",
-        flawed.stdout
+        catching(&flaw).contains("ian@schema_create"),
+        "the matrix cell names the catch: {flaw}"
     );
 }
 
 #[test]
 fn chroma_rbac_matrix_catches_rbac_that_is_not_enforced() {
-    let flawed = authconform(&[
-        "mutants",
-        "scenarios/chroma/rbac.yaml",
-        "--flaw",
-        "rbac-ignored",
-        "-f",
-        "json",
-    ]);
-    assert_eq!(flawed.code, 0, "{}\n{}", flawed.stdout, flawed.stderr);
-    let report: Value = serde_json::from_str(&flawed.stdout).unwrap();
-    assert_eq!(report["score"]["must_caught"], 1, "{report}");
-    let catching = report["flaws"][0]["caught_by"].to_string();
-    assert!(catching.contains("rita@create_collection"), "{catching}");
+    let flaw = caught(&["scenarios/chroma/rbac.yaml"], "rbac-ignored");
+    assert_eq!(flaw["caught"], true, "{flaw}");
+    assert!(catching(&flaw).contains("rita@create_collection"), "{flaw}");
 }
 
 #[test]
 fn a_uniform_group_fails_when_one_refusal_tells_more_than_the_others() {
-    let ran = authconform(&[
-        "mutants",
-        "scenarios/chroma/basic.yaml",
-        "--flaw",
-        "unknown-user-distinct",
-        "-f",
-        "json",
-    ]);
-    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
-    let report: Value = serde_json::from_str(&ran.stdout).unwrap();
-    let catching = report["flaws"][0]["caught_by"].to_string();
+    let flaw = caught(&["scenarios/chroma/basic.yaml"], "unknown-user-distinct");
     assert!(
-        catching.contains("uniform:unknown-user-answered-like-wrong-password"),
-        "{catching}"
+        catching(&flaw).contains("uniform:unknown-user-answered-like-wrong-password"),
+        "{flaw}"
     );
 }
 
@@ -215,22 +205,12 @@ fn a_target_that_fetches_keys_over_unverified_tls_is_caught() {
     let run = authconform(&[&["run"], &suites[..]].concat());
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("14 passed, 0 failed"), "{}", run.stdout);
-    let flawed = authconform(
-        &[
-            &["mutants"],
-            &suites[..],
-            &["--flaw", "jwks-tls-unverified", "-f", "json"],
-        ]
-        .concat(),
-    );
-    assert_eq!(flawed.code, 0, "{}\n{}", flawed.stdout, flawed.stderr);
-    let report: Value = serde_json::from_str(&flawed.stdout).unwrap();
-    assert_eq!(report["score"]["must_caught"], 1, "{report}");
-    let catching = report["flaws"][0]["caught_by"].to_string();
+    let flaw = caught(&suites, "jwks-tls-unverified");
+    assert_eq!(flaw["caught"], true, "{flaw}");
     for cert in ["self-signed", "expired", "wrong-host", "other-ca"] {
         assert!(
-            catching.contains(&format!("jwt-issuer-tls-{cert}/valid-token-refused")),
-            "{cert}: {catching}"
+            catching(&flaw).contains(&format!("jwt-issuer-tls-{cert}/valid-token-refused")),
+            "{cert}: {flaw}"
         );
     }
 }
@@ -295,17 +275,8 @@ fn the_fuzz_block_finds_a_server_that_breaks_on_malformed_headers_and_prints_a_r
         clean.stdout
     );
 
-    let mutants = authconform(&[
-        "mutants",
-        "scenarios/chroma/basic.yaml",
-        "--flaw",
-        "malformed-header-500",
-        "-f",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&mutants.stdout).unwrap();
-    let catching = report["flaws"][0]["caught_by"].to_string();
-    assert!(catching.contains("fuzz:authorization"), "{catching}");
+    let flaw = caught(&["scenarios/chroma/basic.yaml"], "malformed-header-500");
+    assert!(catching(&flaw).contains("fuzz:authorization"), "{flaw}");
 }
 
 #[test]

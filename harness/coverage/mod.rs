@@ -209,6 +209,14 @@ mod tests {
         }
     }
 
+    fn uncovered_ids(coverage: &Coverage) -> Vec<&str> {
+        coverage
+            .uncovered_must()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect()
+    }
+
     #[test]
     fn cases_cover_requirements_through_their_ref_case_insensitively() {
         let catalogue = vec![
@@ -228,11 +236,7 @@ mod tests {
         assert_eq!(ids(1), ["s/b"]);
         assert!(ids(2).is_empty());
         assert_eq!(coverage.unmapped[0].id, "s/c");
-        let uncovered: Vec<&str> = coverage
-            .uncovered_must()
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
+        let uncovered = uncovered_ids(&coverage);
         assert!(
             uncovered.is_empty(),
             "crit is should, not must: {uncovered:?}"
@@ -246,11 +250,7 @@ mod tests {
         assert!(catalogue.len() >= 40, "{} requirements", catalogue.len());
         let suites = crate::scenario::load_all(&[root.join("scenarios")]).expect("suites load");
         let coverage = cover(catalogue, &suites);
-        let uncovered: Vec<&str> = coverage
-            .uncovered_must()
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
+        let uncovered = uncovered_ids(&coverage);
         assert!(
             uncovered.is_empty(),
             "must requirements no case tests: {uncovered:?}"
