@@ -86,7 +86,7 @@ fn default_run_passes_and_writes_every_report_format() {
 #[test]
 fn no_fixture_secret_appears_in_any_output() {
     let dir = scratch("secrets");
-    let outputs: Vec<_> = ["json", "xml", "md"]
+    let outputs: Vec<_> = ["json", "xml", "md", "html", "sarif"]
         .iter()
         .map(|e| dir.join(format!("r.{e}")))
         .collect();
