@@ -17,10 +17,12 @@ pub struct BaselineArgs {
 }
 
 pub fn execute(args: BaselineArgs) -> i32 {
-    let made = std::fs::read_to_string(&args.report)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("not JSON: {e}")))
-        .and_then(|v: serde_json::Value| Baseline::from_report(&v));
+    let made = crate::scenario::load::read_input_text(
+        &args.report,
+        crate::scenario::load::MAX_REPORT_BYTES,
+    )
+    .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("not JSON: {e}")))
+    .and_then(|v: serde_json::Value| Baseline::from_report(&v));
     let baseline = match made {
         Ok(b) => b,
         Err(e) => {

@@ -22,7 +22,8 @@ pub struct CompareArgs {
 pub fn execute(args: CompareArgs) -> i32 {
     let read = |p: &PathBuf| -> Result<_, String> {
         let text =
-            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            crate::scenario::load::read_input_text(p, crate::scenario::load::MAX_REPORT_BYTES)
+                .map_err(|e| format!("cannot read {e}"))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", p.display()))?;
         verdicts(&value).map_err(|e| format!("{}: {e}", p.display()))

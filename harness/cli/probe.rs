@@ -138,9 +138,8 @@ async fn measure(
     path: &str,
     limit: u64,
 ) -> Result<Vec<Measured>, String> {
-    let client = reqwest::Client::builder()
+    let client = crate::exec::client::client_builder()
         .timeout(REQUEST_TIMEOUT)
-        .no_proxy()
         .build()
         .map_err(|e| format!("HTTP client: {e}"))?;
     let method: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;

@@ -81,10 +81,13 @@ pub fn execute(args: ServeArgs) -> i32 {
         );
         return EXIT_BAD_INPUT;
     };
-    let text = match std::fs::read_to_string(credentials_file) {
+    let text = match crate::scenario::load::read_input_text(
+        credentials_file,
+        crate::scenario::load::MAX_FILE_BYTES,
+    ) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", credentials_file.display());
+            eprintln!("error: cannot read {e}");
             return EXIT_BAD_INPUT;
         }
     };
@@ -233,7 +236,8 @@ fn tls_config(
 ) -> Result<std::sync::Arc<rustls::ServerConfig>, String> {
     use crate::reference::tls::{ClientAuth, server_config};
     let read = |p: &std::path::Path| {
-        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        crate::scenario::load::read_input_text(p, crate::scenario::load::MAX_FILE_BYTES)
+            .map_err(|e| format!("cannot read {e}"))
     };
     let client_auth = match cert_reqs {
         0 => ClientAuth::None,

@@ -114,15 +114,23 @@ pub fn describe_error(error: &reqwest::Error) -> String {
     }
 }
 
+/// The one way authconform makes an HTTP client: no proxy, and no redirect ever followed (a 3xx is
+/// an answer to judge, and following one could carry a request, or its credentials, to another
+/// host). `clippy.toml` forbids `reqwest::Client::builder` everywhere else.
+#[allow(clippy::disallowed_methods)]
+pub fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+}
+
 /// A client for one TLS set-up: the verification mode and an optional client certificate.
 pub fn build_tls_client(
     timeout: Duration,
     tls: &ClientTls,
     lab: Option<&TlsLab>,
 ) -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
+    let mut builder = client_builder()
         // Every case on a fresh connection: a server may close an idle keep-alive connection at
         // any moment, and a case must never be judged on that race or on an earlier case's socket.
         .pool_max_idle_per_host(0)
@@ -132,8 +140,9 @@ pub fn build_tls_client(
         ClientVerify::System => builder,
         ClientVerify::Insecure => builder.tls_danger_accept_invalid_certs(true),
         ClientVerify::CaFile(path) => {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
+            let pem =
+                crate::scenario::load::read_input(path, crate::scenario::load::MAX_FILE_BYTES)
+                    .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| format!("CA file {} is not PEM: {e}", path.display()))?;
             builder.tls_certs_only(certs)

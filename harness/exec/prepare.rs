@@ -219,14 +219,21 @@ fn ca_file_problem(suites: &[LoadedSuite], case: &PlannedCase) -> Option<Diagnos
         return None;
     };
     let loaded = &suites[case.suite];
-    let at = &loaded.suite.cases[case.case].name.referenced;
-    let problem = match std::fs::read(path) {
-        Err(e) => format!("CA file {} cannot be read: {e}", path.display()),
-        Ok(bytes) if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") => {
-            format!("CA file {} holds no PEM certificate", path.display())
-        }
-        Ok(_) => return None,
+    let spec = &loaded.suite.cases[case.case];
+    let at = match spec.request.tls.as_ref().and_then(|t| t.verify.as_ref()) {
+        Some(verify) => &verify.referenced,
+        None => &spec.name.referenced,
     };
+    let problem =
+        match crate::scenario::load::read_input(path, crate::scenario::load::MAX_FILE_BYTES) {
+            Err(e) => format!("CA file {} cannot be read: {e}", path.display()),
+            Ok(bytes)
+                if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") =>
+            {
+                format!("CA file {} holds no PEM certificate", path.display())
+            }
+            Ok(_) => return None,
+        };
     Some(
         Diagnostic::new(&loaded.path, problem)
             .at(&loaded.text, at.line(), at.column())

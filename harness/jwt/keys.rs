@@ -164,9 +164,9 @@ impl KeyRing {
 
     /// Loads `path`, or generates a ring and writes it there (mode 0600) when it does not exist.
     pub fn load_or_create(path: &std::path::Path) -> Result<KeyRing, String> {
-        match std::fs::read_to_string(path) {
+        match crate::scenario::load::read_input_text(path, crate::scenario::load::MAX_FILE_BYTES) {
             Ok(text) => KeyRing::from_json(&text).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(_) if std::fs::symlink_metadata(path).is_err() => {
                 let ring = KeyRing::generate()?;
                 use std::io::Write;
                 use std::os::unix::fs::OpenOptionsExt;

@@ -467,14 +467,15 @@ fn client_tls(ctx: &Ctx, case: &Case) -> Result<ClientTls, Diagnostic> {
             .map(ClientVerify::CaFile)
             .unwrap_or(ClientVerify::System)
     };
-    let verify = match spec.and_then(|t| t.verify.as_ref()) {
-        Some(Verify::Flag(true)) => ClientVerify::System,
-        Some(Verify::Flag(false)) => ClientVerify::Insecure,
-        Some(Verify::CaFile(path)) => {
+    let verify = spec.and_then(|t| t.verify.as_ref());
+    let verify = match verify.map(|v| (&v.value, v)) {
+        Some((Verify::Flag(true), _)) => ClientVerify::System,
+        Some((Verify::Flag(false), _)) => ClientVerify::Insecure,
+        Some((Verify::CaFile(path), at)) => {
             let text = Text {
                 value: path.clone(),
-                referenced: case.name.referenced,
-                defined: case.name.defined,
+                referenced: at.referenced,
+                defined: at.defined,
             };
             ClientVerify::CaFile(ctx.render(&text)?.into())
         }

@@ -73,9 +73,12 @@ fn trust(ca_file: Option<String>, flaws: &Flaws) -> Result<JwksTrust, String> {
     }
     match ca_file {
         None => Ok(JwksTrust::System),
-        Some(path) => std::fs::read_to_string(&path)
-            .map(JwksTrust::Ca)
-            .map_err(|e| format!("JWT_JWKS_CA_FILE {path}: {e}")),
+        Some(path) => crate::scenario::load::read_input_text(
+            std::path::Path::new(&path),
+            crate::scenario::load::MAX_FILE_BYTES,
+        )
+        .map(JwksTrust::Ca)
+        .map_err(|e| format!("JWT_JWKS_CA_FILE {e}")),
     }
 }
 

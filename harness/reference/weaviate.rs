@@ -61,8 +61,7 @@ impl Settings {
         let failed = |why: String| {
             format!("OIDC discovery at {url} failed ({why}): Weaviate does not start")
         };
-        let client = reqwest::Client::builder()
-            .no_proxy()
+        let client = crate::exec::client::client_builder()
             .timeout(std::time::Duration::from_secs(2))
             .build()
             .map_err(|e| failed(e.to_string()))?;

@@ -113,10 +113,11 @@ fn status_class(status: CaseStatus, finding: bool) -> &'static str {
 /// The report as a page.
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
+    let words = super::markup::escape(&report.verdict().words());
     let verdict = if report.exit_code() == 0 {
-        "<span class=\"verdict-ok\">conformant</span>"
+        format!("<span class=\"verdict-ok\">{words}</span>")
     } else {
-        "<span class=\"verdict-bad\">NOT conformant</span>"
+        format!("<span class=\"verdict-bad\">{words}</span>")
     };
     let mut body = format!(
         "<h1>authconform report</h1>\n<div class=\"meta\">{} · target: {} · gate: {} · {:.2}s · {verdict}</div>\n",

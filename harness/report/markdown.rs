@@ -6,10 +6,10 @@ use crate::level::Level;
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let mut out = format!("## authconform: {}\n\n", report.target);
-    let verdict = if report.exit_code() == 0 {
-        "passed"
-    } else {
-        "FAILED"
+    let verdict = match report.verdict() {
+        super::model::Verdict::Conformant => "passed".to_owned(),
+        super::model::Verdict::GateFailed => "FAILED".to_owned(),
+        other => other.words(),
     };
     out.push_str(&format!(
         "Gate `{}`: **{verdict}** — {} passed, {} failed ({} findings below the gate), {} skipped, {} errored in {:.1}s.\n\n",

@@ -18,9 +18,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+pub use crate::scenario::diagnostic::terminal_safe;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_controls_are_shown_not_obeyed() {
+        assert_eq!(
+            terminal_safe("a\x1b[2Jb\rc\u{9b}d\u{202e}e\tf\ng"),
+            "a\\x1b[2Jb\\rc\\x9bd\\u{202e}e\tf\ng"
+        );
+        assert_eq!(terminal_safe("plain é"), "plain é");
+    }
 
     #[test]
     fn escaping() {

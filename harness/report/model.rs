@@ -120,6 +120,56 @@ pub struct Report {
     /// The requirement catalogue SARIF names rules from; empty when none was loaded.
     #[serde(skip)]
     pub requirements: Vec<crate::coverage::Requirement>,
+    /// A run whose every case was skipped on purpose (`--allow-skips`) is conformant, not exit 3.
+    #[serde(skip)]
+    pub allow_skips: bool,
+    /// The signal (SIGINT 2, SIGTERM 15) that stopped the run, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+}
+
+/// Exit status: the gate passed, something judged.
+pub const EXIT_CONFORMANT: i32 = 0;
+/// Exit status: a case at or above the gate failed.
+pub const EXIT_GATE_FAILED: i32 = 1;
+/// Exit status: bad input (flags, scenario, target or profile files, an unset variable).
+pub const EXIT_BAD_INPUT: i32 = 2;
+/// Exit status: nothing could be judged (no case ran, every case skipped or errored, the target
+/// never became ready).
+pub const EXIT_NOTHING_JUDGED: i32 = 3;
+
+/// What a run amounts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Conformant,
+    GateFailed,
+    /// Why nothing (or not everything) could be judged.
+    NothingJudged(String),
+    /// Stopped by a signal before the end.
+    Interrupted(i32),
+}
+
+impl Verdict {
+    /// 0 conformant, 1 gate failed, 3 nothing judged (or some cases errored and none failed at the
+    /// gate), 128 + the signal when a signal stopped the run (130 SIGINT, 143 SIGTERM).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Verdict::Conformant => EXIT_CONFORMANT,
+            Verdict::GateFailed => EXIT_GATE_FAILED,
+            Verdict::NothingJudged(_) => EXIT_NOTHING_JUDGED,
+            Verdict::Interrupted(signal) => 128 + signal,
+        }
+    }
+
+    /// The verdict in words, for every report format.
+    pub fn words(&self) -> String {
+        match self {
+            Verdict::Conformant => "conformant".into(),
+            Verdict::GateFailed => "NOT conformant".into(),
+            Verdict::NothingJudged(why) => format!("NOT judged ({why})"),
+            Verdict::Interrupted(signal) => format!("interrupted by signal {signal}"),
+        }
+    }
 }
 
 impl Report {
@@ -151,20 +201,51 @@ impl Report {
             summary,
             cases,
             requirements: Vec::new(),
+            allow_skips: false,
+            signal: None,
         }
     }
 
-    /// 0 when nothing at or above the gate failed and nothing errored, else 1.
-    pub fn exit_code(&self) -> i32 {
+    /// What the run amounts to at its gate; [`Verdict::exit_code`] is the process's exit status.
+    pub fn verdict(&self) -> Verdict {
         let gate_failed = self
             .cases
             .iter()
             .any(|c| c.status == CaseStatus::Failed && c.gating);
-        if gate_failed || self.summary.errored > 0 || self.interrupted {
-            1
+        let judged = self.summary.passed + self.summary.failed;
+        if gate_failed {
+            Verdict::GateFailed
+        } else if let Some(signal) = self.signal {
+            Verdict::Interrupted(signal)
+        } else if self.summary.errored > 0 || self.interrupted {
+            Verdict::NothingJudged(format!(
+                "{} case{} errored",
+                self.summary.errored,
+                if self.summary.errored == 1 { "" } else { "s" }
+            ))
+        } else if judged == 0 && !(self.allow_skips && self.summary.skipped > 0) {
+            Verdict::NothingJudged(if self.cases.is_empty() {
+                "no case was selected".into()
+            } else {
+                "every case was skipped".into()
+            })
         } else {
-            0
+            Verdict::Conformant
         }
+    }
+
+    /// The process exit status: see [`Verdict::exit_code`].
+    pub fn exit_code(&self) -> i32 {
+        self.verdict().exit_code()
+    }
+
+    /// `N passed, N failed, N errored, N skipped`: every case counted once.
+    pub fn counts_line(&self) -> String {
+        let s = &self.summary;
+        format!(
+            "{} passed, {} failed, {} errored, {} skipped",
+            s.passed, s.failed, s.errored, s.skipped
+        )
     }
 
     /// Suites in report order, each with its cases.

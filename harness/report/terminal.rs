@@ -1,5 +1,6 @@
 //! The human report: a line per case, details under failures, a closing count line.
 
+use super::markup::terminal_safe as safe;
 use super::{CaseStatus, Report};
 
 /// Renders the report; `colour` adds ANSI colours. `verbose` also lists passed cases' requests.
@@ -13,7 +14,9 @@ pub fn render(report: &Report, colour: bool) -> String {
     };
     let mut out = format!(
         "{} · target: {} · gate: {}\n",
-        report.tool, report.target, report.gate
+        report.tool,
+        safe(&report.target),
+        report.gate
     );
     let width = report
         .cases
@@ -23,7 +26,11 @@ pub fn render(report: &Report, colour: bool) -> String {
         .unwrap_or(0)
         .min(60);
     for (suite, file, cases) in report.by_suite() {
-        out.push_str(&format!("\n{} ({file})\n", paint("1", suite)));
+        out.push_str(&format!(
+            "\n{} ({})\n",
+            paint("1", &safe(suite)),
+            safe(file)
+        ));
         for &case in &cases {
             let word = match case.status {
                 CaseStatus::Passed => paint("32", "pass"),
@@ -35,17 +42,19 @@ pub fn render(report: &Report, colour: bool) -> String {
             out.push_str(&format!(
                 "  {word}  {:<6}  {:<width$}  {}\n",
                 case.level.name(),
-                case.title(),
-                case.reference
+                safe(&case.title()),
+                safe(&case.reference)
             ));
             if matches!(case.status, CaseStatus::Failed | CaseStatus::Errored) {
                 if let Some(request) = &case.request {
-                    out.push_str(&format!("          request:  {request}\n"));
+                    out.push_str(&format!("          request:  {}\n", safe(request)));
                 }
                 for m in &case.mismatches {
                     out.push_str(&format!(
                         "          {}: expected {}, got {}\n",
-                        m.what, m.expected, m.actual
+                        safe(&m.what),
+                        safe(&m.expected),
+                        safe(&m.actual)
                     ));
                 }
             }
@@ -54,11 +63,11 @@ pub fn render(report: &Report, colour: bool) -> String {
             {
                 for (i, line) in reason.lines().enumerate() {
                     let label = if i == 0 { "reason:  " } else { "         " };
-                    out.push_str(&format!("          {label} {line}\n"));
+                    out.push_str(&format!("          {label} {}\n", safe(line)));
                 }
             }
         }
-        out.push_str(&super::matrix::render(&cases));
+        out.push_str(&safe(&super::matrix::render(&cases)));
     }
     let s = &report.summary;
     out.push('\n');
@@ -71,20 +80,20 @@ pub fn render(report: &Report, colour: bool) -> String {
     if report.interrupted {
         out.push_str("The run was interrupted; cases not run are errored.\n");
     }
-    let verdict = if report.exit_code() == 0 {
-        paint("32;1", "conformant")
+    let verdict = report.verdict();
+    let verdict_words = if verdict.exit_code() == 0 {
+        paint("32;1", &verdict.words())
     } else {
-        paint("31;1", "NOT conformant")
+        paint("31;1", &verdict.words())
     };
     out.push_str(&format!(
-        "Verdict: {verdict} at gate {} ({} errored) in {:.2}s\n",
+        "Verdict: {verdict_words} at gate {} in {:.2}s (exit {})\n",
         report.gate,
-        s.errored,
-        report.duration_ms as f64 / 1000.0
+        report.duration_ms as f64 / 1000.0,
+        verdict.exit_code()
     ));
-    out.push_str(&format!(
-        "{} passed, {} failed, {} skipped\n",
-        s.passed, s.failed, s.skipped
-    ));
+    out.push_str(&format!("{}\n", report.counts_line()));
+    // The plain closing line CI tools read.
+    out.push_str(&format!("{} passed, {} failed\n", s.passed, s.failed));
     out
 }

@@ -52,11 +52,44 @@ impl Diagnostic {
     }
 }
 
+/// Text made safe for a terminal: control characters (C0 but newline and tab, DEL, C1) and the
+/// bidirectional overrides are shown as escapes (`\x1b`, `\r`, `\u{202e}`), so a hostile server's
+/// answer or a scenario's name cannot move the cursor, clear the screen, set the window title or
+/// hide a line.
+pub fn terminal_safe(text: &str) -> String {
+    if !text.chars().any(needs_escape) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        c if (c as u32) < 0x20 => true,
+        '\u{7f}'..='\u{9f}' => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        writeln!(f, "  --> {}", self.place())?;
+        writeln!(f, "error: {}", terminal_safe(&self.message))?;
+        writeln!(f, "  --> {}", terminal_safe(&self.place()))?;
         if let Some(line) = &self.source_line {
+            let line = terminal_safe(line);
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
             writeln!(f, "{pad} |")?;
@@ -65,7 +98,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {caret_at}^")?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "  = hint: {hint}")?;
+            writeln!(f, "  = hint: {}", terminal_safe(hint))?;
         }
         Ok(())
     }

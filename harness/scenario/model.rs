@@ -299,7 +299,7 @@ pub struct RequestTls {
     /// `true` (system roots), `false` (no verification), or a CA file (templated, e.g. `{{ tls.ca }}`).
     /// Default in a TLS suite: the run's test CA.
     #[serde(default)]
-    pub verify: Option<Verify>,
+    pub verify: Option<Spanned<Verify>>,
     #[serde(default)]
     pub client_cert: Option<ClientCertSpec>,
     /// Send with this scheme whatever the target speaks: `http` to a TLS port, `https` to a plain one.

@@ -147,11 +147,13 @@ pub const TLS_FILES: &[&str] = &["ca", "other_ca", "self_signed_cert"];
 fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) {
     let request = &case.request;
     if let Some(tls) = &request.tls {
-        if let Some(crate::scenario::model::Verify::CaFile(path)) = &tls.verify {
+        if let Some(at) = &tls.verify
+            && let crate::scenario::model::Verify::CaFile(path) = &at.value
+        {
             let text = Text {
                 value: path.clone(),
-                referenced: case.name.referenced,
-                defined: case.name.defined,
+                referenced: at.referenced,
+                defined: at.defined,
             };
             template(c, suite, &text);
         }

@@ -79,7 +79,36 @@ impl Target {
     }
 
     pub fn from_file(path: &Path) -> Result<Target, Diagnostic> {
-        let (file, _) = load_target(path)?;
+        let (file, text) = load_target(path)?;
+        let set = |name: &str| std::env::var_os(name).is_some();
+        if let Some(first) = model::unset_variables(&file, path, &text, &set)
+            .into_iter()
+            .next()
+        {
+            return Err(first);
+        }
+        if let Some(url) = &file.base_url {
+            let rendered = Template::parse(&url.value)
+                .map_err(|e| Diagnostic::new(path, e.to_string()))?
+                .render(&crate::exec::prepare::RecordingEnv::default())
+                .map_err(|e| Diagnostic::new(path, e))?
+                .text;
+            let place = |d: Diagnostic| d.at(&text, url.referenced.line(), url.referenced.column());
+            if model::user_info_problem(&rendered).is_some() {
+                return Err(place(Diagnostic::new(
+                    path,
+                    "`base_url` holds user info (`user:password@`) once its variables are filled",
+                ))
+                .hint("remove `user:password@` and give the credentials under `fixtures.users`"));
+            }
+            if rendered.starts_with("http://") && !model::is_loopback_url(&rendered) {
+                eprintln!(
+                    "warning: {}: `base_url` is plain HTTP to a host that is not loopback: \
+                     credentials will cross the network in clear",
+                    path.display()
+                );
+            }
+        }
         let kind = match (file.base_url, file.launch) {
             (Some(base_url), _) => Kind::Running {
                 base_url,
@@ -424,8 +453,7 @@ async fn wait_ready(
 ) -> Result<(), String> {
     // Readiness only asks whether the server answers, whatever certificate it presents; it shows a
     // client certificate in case the server requires one.
-    let mut builder = reqwest::Client::builder()
-        .no_proxy()
+    let mut builder = crate::exec::client::client_builder()
         .tls_danger_accept_invalid_certs(true)
         .timeout(Duration::from_secs(2));
     if let Some(id) = identity {

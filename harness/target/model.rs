@@ -116,6 +116,80 @@ pub fn load_target(path: &Path) -> Result<(TargetFile, String), Diagnostic> {
     Ok((file, text))
 }
 
+/// Every text of a target file that may hold a template.
+fn templated_texts(file: &TargetFile) -> Vec<&Text> {
+    let mut texts: Vec<&Text> = file.base_url.iter().collect();
+    if let Some(launch) = &file.launch {
+        for mode in launch.modes.values() {
+            texts.extend(mode.command.value.iter());
+            texts.extend(mode.env.values());
+            texts.extend(mode.cwd.iter());
+        }
+    }
+    for user in file.fixtures.users.values() {
+        texts.extend(user.name.iter().chain(user.password.iter()));
+    }
+    texts.extend(file.fixtures.tokens.values());
+    texts
+}
+
+/// Every `${env:NAME}` of the file that is not set in `env`: a run would send or launch with a
+/// hole where the secret should be, so it is bad input (exit 2), reported before anything starts.
+pub fn unset_variables(
+    file: &TargetFile,
+    path: &Path,
+    text: &str,
+    env: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for t in templated_texts(file) {
+        let Ok(template) = Template::parse(&t.value) else {
+            continue;
+        };
+        for piece in &template.pieces {
+            if let crate::scenario::template::Piece::Env(name) = piece
+                && !env(name)
+            {
+                problems.push(
+                    Diagnostic::new(path, format!("environment variable {name} is not set"))
+                        .at(text, t.referenced.line(), t.referenced.column())
+                        .hint(format!(
+                            "export {name} before the run (in CI: inject the secret); a run with a hole where a value belongs would test nothing"
+                        )),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Why `url` may not be a target's `base_url`: user info would be sent as credentials on every
+/// request, the unauthenticated ones included.
+pub fn user_info_problem(url: &str) -> Option<&'static str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority.contains('@').then_some(
+        "`base_url` holds user info (`user:password@`): the client would send it on every request, \
+         the ones meant to go without credentials too",
+    )
+}
+
+/// Whether `url` points at this machine (127.0.0.0/8, ::1, localhost).
+pub fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
     let at = |t: &Text, message: String, hint: &str| {
         Diagnostic::new(path, message)
@@ -147,6 +221,13 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
                     url,
                     format!("{:?} is not an http(s) URL", url.value),
                     "write e.g. http://127.0.0.1:8000",
+                ));
+            }
+            if let Some(problem) = user_info_problem(&url.value) {
+                return Err(at(
+                    url,
+                    problem.into(),
+                    "remove `user:password@` and give the credentials under `fixtures.users`",
                 ));
             }
             Template::parse(&url.value).map_err(|e| {
