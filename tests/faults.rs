@@ -118,7 +118,8 @@ fn a_target_that_exits_mid_run_errors_the_rest_with_its_status_and_last_words() 
         &[("AUTHCONFORM_BIN", common::bin())],
     );
     assert!(started.elapsed() < Duration::from_secs(60));
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    // Some cases passed, the rest errored and none failed at the gate: not judged (exit 3).
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
     let report: Value = serde_json::from_str(&ran.stdout).unwrap();
     let cases = report["cases"].as_array().unwrap();
     let passed = cases.iter().filter(|c| c["status"] == "passed").count();

@@ -162,5 +162,5 @@ async fn run_suites(
         gate: Gate::parse("must")?,
         progress: false,
     };
-    Ok(run(suites, &target, prepared, &options).await.cases)
+    Ok(run(suites, &target, prepared, &options, &env).await.cases)
 }

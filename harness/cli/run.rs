@@ -59,6 +59,10 @@ pub struct RunArgs {
     /// coverage).
     #[arg(long, value_name = "DIR", default_value = crate::coverage::DEFAULT_DIR)]
     requirements: PathBuf,
+    /// Keep each launched server's work directory (its credential files and logs) and print its
+    /// path; by default it is removed when the server stops.
+    #[arg(long)]
+    keep_workdir: bool,
     /// A run whose every case is skipped exits 0 instead of 3 (for a suite meant to skip on some
     /// targets). Errored cases still exit 3.
     #[arg(long)]
@@ -76,7 +80,7 @@ pub fn execute(args: RunArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     };
-    let target = match &args.target {
+    let mut target = match &args.target {
         None => Target::embedded(),
         Some(path) => match Target::from_file(path) {
             Ok(t) => t,
@@ -86,6 +90,7 @@ pub fn execute(args: RunArgs) -> i32 {
             }
         },
     };
+    target.keep_workdir = args.keep_workdir;
     let baseline = match &args.baseline {
         None => None,
         Some(path) => match crate::scenario::load::read_input_text(
@@ -147,7 +152,7 @@ pub fn execute(args: RunArgs) -> i32 {
             && std::env::var_os("CI").is_none(),
     };
     let redactor = prepared.redactor.clone();
-    let report = runtime.block_on(run(&suites, &target, prepared, &options));
+    let report = runtime.block_on(run(&suites, &target, prepared, &options, &env));
     let (report, applied) = match &baseline {
         Some(b) => {
             let (report, applied) = b.apply(report, &options.gate);

@@ -71,7 +71,14 @@ impl Session {
             Some(url) => (None, url.trim_end_matches('/').to_owned()),
             None => {
                 let i = target
-                    .start(dialect, mode, &credentials, &env, None)
+                    .start(
+                        dialect,
+                        mode,
+                        &credentials,
+                        &env,
+                        None,
+                        &crate::target::Until::after(target.ready_timeout),
+                    )
                     .await?;
                 let url = i.base_url.clone();
                 (Some(i), url)

@@ -156,7 +156,7 @@ fn echo(answer: &Answer, sent: &Redactor) -> Option<Mismatch> {
     let mut places: Vec<String> = answer
         .headers
         .iter()
-        .filter(|(_, v)| sent.echoed_in(v))
+        .filter(|(_, v)| sent.echoed_in_header(v))
         .map(|(k, _)| format!("header {k}"))
         .collect();
     if sent.echoed_in(&answer.body_text()) {

@@ -9,4 +9,5 @@ pub mod prepare;
 mod progress;
 pub mod runner;
 mod sending;
+pub mod signals;
 pub mod stats;

@@ -16,10 +16,19 @@ use crate::scenario::model::Auth;
 use crate::scenario::template::{Lookup, Resolved};
 use crate::target::Target;
 
-/// The process environment, remembering every value read so it can be redacted.
+/// The process environment, and the run's record of secrets met while rendering: every value read
+/// from the environment and every secret a template filter derived. Everything recorded is masked
+/// in every output of the run.
 #[derive(Default)]
 pub struct RecordingEnv {
     pub(super) seen: RefCell<Vec<String>>,
+}
+
+impl RecordingEnv {
+    /// Everything recorded so far.
+    pub fn secrets(&self) -> Vec<String> {
+        self.seen.borrow().clone()
+    }
 }
 
 impl Lookup for RecordingEnv {
@@ -28,8 +37,14 @@ impl Lookup for RecordingEnv {
     }
     fn env(&self, name: &str) -> Option<String> {
         let value = std::env::var(name).ok()?;
-        self.seen.borrow_mut().push(value.clone());
+        self.derived_secret(&value);
         Some(value)
+    }
+    fn derived_secret(&self, text: &str) {
+        let mut seen = self.seen.borrow_mut();
+        if !seen.iter().any(|s| s == text) {
+            seen.push(text.to_owned());
+        }
     }
 }
 
@@ -160,8 +175,11 @@ pub fn prepare(
         for (user, password) in credentials.logins() {
             redactor.add_login(&user, &password);
         }
-        for secret in credentials.secrets() {
-            redactor.add(&secret);
+        for token in credentials.tokens.values() {
+            redactor.add_token(&token.value);
+        }
+        if let Some(jwt) = &credentials.jwt {
+            redactor.add_token(&jwt.client_secret);
         }
         let inputs = PlanInputs {
             credentials: &credentials,

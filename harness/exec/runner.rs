@@ -20,10 +20,11 @@ use crate::issuer::Issuer;
 use crate::issuer::state::IssuerState;
 use crate::level::Gate;
 use crate::plan::{ClientTls, PlannedCase};
-use crate::report::Report;
+use crate::report::model::TargetLog;
+use crate::report::{CaseStatus, Report};
 use crate::scenario::load::LoadedSuite;
 use crate::scenario::model::{Scheme, TlsError};
-use crate::target::Target;
+use crate::target::{Target, Until};
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -50,6 +51,7 @@ pub async fn run(
     target: &Target,
     prepared: Prepared,
     options: &RunOptions,
+    env: &RecordingEnv,
 ) -> Report {
     let Prepared {
         groups,
@@ -64,12 +66,13 @@ pub async fn run(
     let captured_secrets = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let started = Instant::now();
     let deadline = started + options.deadline;
-    let (interrupt_tx, interrupt_rx) = watch::channel(false);
-    let watcher = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = interrupt_tx.send(true);
-        }
-    });
+    let signals = super::signals::Signals::watch();
+    let interrupt_rx = signals.stop.clone();
+    let until = Until {
+        deadline,
+        stop: Some(interrupt_rx.clone()),
+    };
+    let mut logs: Vec<TargetLog> = Vec::new();
     let total: usize = groups.iter().map(|g| g.cases.len()).sum();
     let progress = Progress {
         enabled: options.progress,
@@ -78,7 +81,6 @@ pub async fn run(
     };
     let mut progress = progress;
     let mut results: Vec<Vec<(PlannedCase, Outcome, u64)>> = Vec::new();
-    let env = RecordingEnv::default();
     for group in groups {
         let label = format!("{} {}", group.dialect, group.mode.name);
         let outcomes = if *interrupt_rx.borrow() {
@@ -90,7 +92,14 @@ pub async fn run(
                 issuer.reset(issuer_state(&group.credentials), &block, delay);
             }
             match target
-                .start(group.dialect, group.mode, &group.credentials, &env, tls)
+                .start(
+                    group.dialect,
+                    group.mode,
+                    &group.credentials,
+                    env,
+                    tls,
+                    &until,
+                )
                 .await
             {
                 Err(reason) => vec![
@@ -114,6 +123,13 @@ pub async fn run(
                     };
                     let outcomes = run_group(&group.cases, ctx, &mut progress, &label).await;
                     let exit = instance.exited();
+                    if let Some((stdout, stderr)) = instance.log_tails(20) {
+                        logs.push(TargetLog {
+                            mode: group.mode.name.to_owned(),
+                            stdout,
+                            stderr,
+                        });
+                    }
                     instance.stop().await;
                     match exit {
                         Some(exit) => outcomes
@@ -140,24 +156,48 @@ pub async fn run(
         );
     }
     progress.finish();
-    watcher.abort();
     let interrupted = *interrupt_rx.borrow();
+    let signal = signals.received();
+    drop(signals);
     for secret in captured_secrets
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .iter()
     {
-        redactor.add(secret);
+        redactor.add_token(secret);
+    }
+    // Values the launches read from the environment or derived from secrets.
+    for secret in env.secrets() {
+        redactor.add(&secret);
     }
     let redactor = &redactor;
     let cases = assemble(suites, results, skips, redactor, &sent, &options.gate);
-    Report::new(
+    // A launched server's last output is kept for the modes where something went wrong: the
+    // work directory that held its logs is gone by now.
+    let troubled = |mode: &str| {
+        cases.iter().any(|c| {
+            c.mode == mode && matches!(c.status, CaseStatus::Failed | CaseStatus::Errored)
+        })
+    };
+    let target_logs = logs
+        .into_iter()
+        .filter(|l| troubled(&l.mode))
+        .map(|l| TargetLog {
+            stdout: redactor.redact(&l.stdout),
+            stderr: redactor.redact(&l.stderr),
+            ..l
+        })
+        .collect();
+    let mut report = Report::new(
         redactor.redact(&target.describe()),
         &options.gate,
         started.elapsed().as_millis() as u64,
         interrupted,
         cases,
-    )
+    );
+    report.signal = signal;
+    report.target_logs = target_logs;
+    report
 }
 
 /// What every case of a group shares.

@@ -347,6 +347,9 @@ impl Lookup for Values<'_> {
     fn env(&self, name: &str) -> Option<String> {
         self.env.env(name)
     }
+    fn derived_secret(&self, text: &str) {
+        self.env.derived_secret(text);
+    }
 }
 
 struct Ctx<'a> {

@@ -123,9 +123,20 @@ pub struct Report {
     /// A run whose every case was skipped on purpose (`--allow-skips`) is conformant, not exit 3.
     #[serde(skip)]
     pub allow_skips: bool,
+    /// The last lines a launched server wrote, for each mode where a case failed or errored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub target_logs: Vec<TargetLog>,
     /// The signal (SIGINT 2, SIGTERM 15) that stopped the run, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
+}
+
+/// The end of a launched server's output, kept for a mode where something went wrong.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetLog {
+    pub mode: String,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Exit status: the gate passed, something judged.
@@ -202,6 +213,7 @@ impl Report {
             cases,
             requirements: Vec::new(),
             allow_skips: false,
+            target_logs: Vec::new(),
             signal: None,
         }
     }

@@ -69,6 +69,17 @@ pub fn render(report: &Report, colour: bool) -> String {
         }
         out.push_str(&safe(&super::matrix::render(&cases)));
     }
+    for log in &report.target_logs {
+        out.push_str(&format!(
+            "\nThe launched server's last output (mode {}):\n",
+            safe(&log.mode)
+        ));
+        for (stream, text) in [("stderr", &log.stderr), ("stdout", &log.stdout)] {
+            for line in text.lines() {
+                out.push_str(&format!("  {stream} | {}\n", safe(line)));
+            }
+        }
+    }
     let s = &report.summary;
     out.push('\n');
     if s.findings > 0 {

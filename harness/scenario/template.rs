@@ -51,6 +51,10 @@ pub trait Lookup {
     fn env(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
     }
+    /// Told of every secret string a rendering produced: an environment value, or a secret value
+    /// after its filters (`drop_last(1)` of a password is as secret as the password). The run's
+    /// registry records them for masking; other lookups ignore them.
+    fn derived_secret(&self, _text: &str) {}
 }
 
 impl Template {
@@ -125,6 +129,7 @@ impl Template {
                     let value = lookup
                         .env(name)
                         .ok_or_else(|| format!("environment variable {name} is not set"))?;
+                    lookup.derived_secret(&value);
                     out.text.push_str(&value);
                     out.secret = true;
                 }
@@ -133,7 +138,11 @@ impl Template {
                         .value(path)
                         .ok_or_else(|| format!("`{}` has no value here", path.join(".")))?;
                     out.secret |= value.secret;
-                    out.text.push_str(&apply_filters(value.text, filters));
+                    let filtered = apply_filters(value.text, filters);
+                    if value.secret {
+                        lookup.derived_secret(&filtered);
+                    }
+                    out.text.push_str(&filtered);
                 }
             }
         }

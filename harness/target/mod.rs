@@ -6,6 +6,7 @@ pub mod model;
 pub mod process;
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,27 @@ use process::Process;
 const DEFAULT_READY_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// How long starting a target may wait: the run's deadline, and a flag a signal sets.
+#[derive(Clone)]
+pub struct Until {
+    pub deadline: Instant,
+    pub stop: Option<tokio::sync::watch::Receiver<bool>>,
+}
+
+impl Until {
+    /// No deadline sooner than `timeout` from now, no signal watched.
+    pub fn after(timeout: Duration) -> Until {
+        Until {
+            deadline: Instant::now() + timeout,
+            stop: None,
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| *s.borrow())
+    }
+}
+
 pub struct Target {
     pub name: String,
     /// `None` for the embedded server, which speaks every dialect it implements.
@@ -38,6 +60,10 @@ pub struct Target {
     target_dir: PathBuf,
     /// Deliberate bugs of the embedded server; only `mutants` sets them.
     flaws: Flaws,
+    /// The mode of the credential files written for a launch (`launch.file_mode`).
+    file_mode: u32,
+    /// Keep a launch's work directory after the run (`--keep-workdir`).
+    pub keep_workdir: bool,
 }
 
 enum Kind {
@@ -65,6 +91,8 @@ impl Target {
             ready_timeout: DEFAULT_READY_TIMEOUT,
             target_dir: PathBuf::from("."),
             flaws: Flaws::default(),
+            file_mode: 0o600,
+            keep_workdir: false,
         }
     }
 
@@ -109,6 +137,12 @@ impl Target {
                 );
             }
         }
+        let file_mode = match file.launch.as_ref().and_then(|l| l.file_mode.as_ref()) {
+            Some(m) => model::parse_file_mode(&m.value).map_err(|e| {
+                Diagnostic::new(path, e).at(&text, m.referenced.line(), m.referenced.column())
+            })?,
+            None => 0o600,
+        };
         let kind = match (file.base_url, file.launch) {
             (Some(base_url), _) => Kind::Running {
                 base_url,
@@ -143,6 +177,8 @@ impl Target {
             ready_status: file.ready.status.unwrap_or(200),
             ready_timeout,
             flaws: Flaws::default(),
+            file_mode,
+            keep_workdir: false,
             target_dir: path
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
@@ -294,6 +330,7 @@ impl Target {
         credentials: &Credentials,
         env: &dyn Lookup,
         tls: Option<(SuiteTls, &TlsLab)>,
+        until: &Until,
     ) -> Result<Instance, String> {
         let mut instance = match &self.kind {
             Kind::Embedded => {
@@ -342,6 +379,7 @@ impl Target {
             self.ready_status,
             self.ready_timeout,
             probe_identity,
+            until,
         )
         .await
         {
@@ -366,9 +404,21 @@ impl Target {
             .prefix("authconform-")
             .tempdir()
             .map_err(|e| format!("cannot make a work directory: {e}"))?;
+        // Set, not requested: mkdir's mode passes through the umask.
+        std::fs::set_permissions(
+            workdir.path(),
+            std::fs::Permissions::from_mode(dir_mode(self.file_mode)),
+        )
+        .map_err(|e| format!("cannot set the work directory's mode: {e}"))?;
         let port = free_port()?;
-        let mut values =
-            LaunchValues::write(workdir.path(), &self.target_dir, port, credentials, env)?;
+        let mut values = LaunchValues::write(
+            workdir.path(),
+            &self.target_dir,
+            port,
+            credentials,
+            env,
+            self.file_mode,
+        )?;
         if let Some((suite_tls, lab)) = tls {
             values.add_tls(workdir.path(), suite_tls, lab)?;
         }
@@ -395,13 +445,23 @@ impl Target {
             None => std::env::current_dir().map_err(|e| e.to_string())?,
         };
         let process = Process::spawn(&command, &env_vars, &cwd, workdir.path())?;
+        let workdir = if self.keep_workdir {
+            let kept = workdir.keep();
+            eprintln!(
+                "note: keeping the work directory {} (--keep-workdir); it holds credentials: remove it when done",
+                kept.display()
+            );
+            None
+        } else {
+            Some(workdir)
+        };
         Ok(Instance {
             base_url: format!(
                 "{}://127.0.0.1:{port}",
                 if tls.is_some() { "https" } else { "http" }
             ),
             kind: InstanceKind::Launched(Box::new(process), grace),
-            _workdir: Some(workdir),
+            _workdir: workdir,
         })
     }
 }
@@ -433,6 +493,16 @@ impl Instance {
         }
     }
 
+    /// For a launched server: the last `n` lines of its stdout and stderr.
+    pub fn log_tails(&self, n: usize) -> Option<(String, String)> {
+        match &self.kind {
+            InstanceKind::Launched(process, _) => {
+                Some((process.stdout_tail(n), process.stderr_tail(n)))
+            }
+            _ => None,
+        }
+    }
+
     pub async fn stop(self) {
         match self.kind {
             InstanceKind::Embedded(running) => running.stop().await,
@@ -450,6 +520,7 @@ async fn wait_ready(
     status: u16,
     timeout: Duration,
     identity: Option<CertKey>,
+    until: &Until,
 ) -> Result<(), String> {
     // Readiness only asks whether the server answers, whatever certificate it presents; it shows a
     // client certificate in case the server requires one.
@@ -464,21 +535,55 @@ async fn wait_ready(
     let client = builder.build().map_err(|e| e.to_string())?;
     let url = format!("{}{path}", instance.base_url);
     let started = Instant::now();
+    let give_up = (started + timeout).min(until.deadline);
     let mut last = String::from("no answer yet");
-    while started.elapsed() < timeout {
+    let mut stop = until.stop.clone();
+    while Instant::now() < give_up {
         if let Some(exit) = instance.exited() {
             return Err(format!("the target never became ready: {exit}"));
         }
-        match client.get(&url).send().await {
-            Ok(r) if r.status().as_u16() == status => return Ok(()),
-            Ok(r) => last = format!("GET {url} answered {}", r.status().as_u16()),
-            Err(e) => last = format!("GET {url}: {}", crate::exec::client::describe_error(&e)),
+        if until.stopped() {
+            return Err("interrupted while waiting for the target to become ready".into());
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let left = give_up.saturating_duration_since(Instant::now());
+        let attempt = async {
+            match tokio::time::timeout(left, client.get(&url).send()).await {
+                Ok(Ok(r)) if r.status().as_u16() == status => Ok(()),
+                Ok(Ok(r)) => Err(format!("GET {url} answered {}", r.status().as_u16())),
+                Ok(Err(e)) => Err(format!(
+                    "GET {url}: {}",
+                    crate::exec::client::describe_error(&e)
+                )),
+                Err(_) => Err(format!("GET {url}: no answer before the wait ended")),
+            }
+        };
+        let interrupted = async {
+            match &mut stop {
+                Some(s) => {
+                    let _ = s.wait_for(|v| *v).await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            r = attempt => match r {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e,
+            },
+            () = interrupted => {
+                return Err("interrupted while waiting for the target to become ready".into());
+            }
+        }
+        let pause = Duration::from_millis(100).min(give_up.saturating_duration_since(Instant::now()));
+        tokio::time::sleep(pause).await;
     }
+    let bound = if until.deadline < started + timeout {
+        "the run's --deadline passed before the target was ready".to_owned()
+    } else {
+        format!("the target was not ready within {}s", timeout.as_secs_f32())
+    };
     Err(format!(
-        "the target was not ready within {}s (waiting for {status} from GET {path}); last: {last}",
-        timeout.as_secs_f32()
+        "{bound} (waiting for {status} from GET {path}); last: {last}"
     ))
 }
 
@@ -499,6 +604,8 @@ struct LaunchValues<'a> {
     /// `issuer.url`, `jwks.url`, `jwks.attacker_url`, `jwt.aud`, `jwt.client_secret`.
     jwt: Option<Credentials>,
     env: &'a dyn Lookup,
+    /// The mode credential files are written with (`launch.file_mode`, default 0600).
+    file_mode: u32,
 }
 
 impl<'a> LaunchValues<'a> {
@@ -508,6 +615,7 @@ impl<'a> LaunchValues<'a> {
         port: u16,
         credentials: &Credentials,
         env: &'a dyn Lookup,
+        file_mode: u32,
     ) -> Result<LaunchValues<'a>, String> {
         let plain = |s: String| Resolved {
             text: s,
@@ -523,7 +631,7 @@ impl<'a> LaunchValues<'a> {
         values.insert("target_dir", plain(target_dir.display().to_string()));
         let write = |name: &str, body: &str| -> Result<String, String> {
             let path = workdir.join(name);
-            write_private(&path, body)
+            write_private(&path, body, file_mode)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             Ok(path.display().to_string())
         };
@@ -560,6 +668,7 @@ impl<'a> LaunchValues<'a> {
                 ..Credentials::default()
             }),
             env,
+            file_mode,
         })
     }
 }
@@ -576,7 +685,8 @@ impl LaunchValues<'_> {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         let path = workdir.join("settings.env");
-        write_private(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_private(&path, text, self.file_mode)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         self.values.insert(
             "fixtures.settings_file",
             Resolved {
@@ -602,7 +712,7 @@ impl LaunchValues<'_> {
             ("tls.ca", "ca.pem", &lab.pki.ca),
         ] {
             let path = workdir.join(file);
-            write_private(&path, body)
+            write_private(&path, body, self.file_mode)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             self.values.insert(name, plain(path.display().to_string()));
         }
@@ -637,9 +747,13 @@ impl Lookup for LaunchValues<'_> {
     fn env(&self, name: &str) -> Option<String> {
         self.env.env(name)
     }
+    fn derived_secret(&self, text: &str) {
+        self.env.derived_secret(text);
+    }
 }
 
-fn write_private(path: &Path, body: &str) -> std::io::Result<()> {
+/// Writes a new file with exactly `mode` (0600 unless the target asks for more), whatever the umask.
+fn write_private(path: &Path, body: &str, mode: u32) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -647,5 +761,20 @@ fn write_private(path: &Path, body: &str) -> std::io::Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))?;
     file.write_all(body.as_bytes())
+}
+
+/// The work directory's mode for files of `file_mode`: 0700, plus search (not list) permission
+/// for the classes the files are readable by, so a server whose workers drop privileges can open
+/// them by name.
+pub fn dir_mode(file_mode: u32) -> u32 {
+    let mut mode = 0o700;
+    if file_mode & 0o040 != 0 {
+        mode |= 0o010;
+    }
+    if file_mode & 0o004 != 0 {
+        mode |= 0o001;
+    }
+    mode
 }

@@ -43,10 +43,33 @@ pub struct TargetFile {
 #[serde(deny_unknown_fields)]
 pub struct Launch {
     pub modes: BTreeMap<String, LaunchMode>,
-    /// How long to wait after SIGTERM before SIGKILL (default 5s).
+    /// How long to wait after SIGTERM before SIGKILL (default 5s, at most 60s).
     #[serde(default)]
     pub stop_grace: Option<Text>,
+    /// The mode of the credential files written for the server, as an octal string: `"0600"`
+    /// (default), `"0640"` or `"0644"` for servers whose workers drop privileges.
+    #[serde(default)]
+    pub file_mode: Option<Text>,
 }
+
+/// Reads `launch.file_mode`: octal, the owner may read and write, nobody may execute or write but
+/// the owner.
+pub fn parse_file_mode(text: &str) -> Result<u32, String> {
+    let digits = text.strip_prefix("0o").unwrap_or(text);
+    let mode = u32::from_str_radix(digits, 8)
+        .map_err(|_| format!("`file_mode: {text}` is not an octal mode such as \"0640\""))?;
+    if mode & !0o644 != 0 || mode & 0o600 != 0o600 {
+        return Err(format!(
+            "`file_mode: {text}` is not allowed: credential files are 0600, 0640, 0604 or 0644 (readable, never writable or executable, by others)"
+        ));
+    }
+    Ok(mode)
+}
+
+/// The longest `ready.timeout` a target may ask for.
+pub const MAX_READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+/// The longest `launch.stop_grace` a target may ask for.
+pub const MAX_STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -250,8 +273,19 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
                 return Err(at(&file.modes[0], "`modes` goes with `base_url`; a launched target lists its modes under `launch.modes`".into(), "move each mode under `launch.modes`"));
             }
             if let Some(grace) = &launch.stop_grace {
-                crate::duration::parse_duration(&grace.value)
+                let d = crate::duration::parse_duration(&grace.value)
                     .map_err(|e| at(grace, e, "e.g. `stop_grace: 5s`"))?;
+                if d > MAX_STOP_GRACE {
+                    return Err(at(
+                        grace,
+                        format!("`stop_grace` is at most {}s", MAX_STOP_GRACE.as_secs()),
+                        "a server that ignores SIGTERM for longer is killed anyway",
+                    ));
+                }
+            }
+            if let Some(mode) = &launch.file_mode {
+                parse_file_mode(&mode.value)
+                    .map_err(|e| at(mode, e, "e.g. `file_mode: \"0640\"` with the server's group"))?;
             }
             for spec in launch.modes.values() {
                 if spec.command.value.is_empty() {
@@ -338,7 +372,18 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
         }
     }
     if let Some(t) = &file.ready.timeout {
-        crate::duration::parse_duration(&t.value).map_err(|e| at(t, e, "e.g. `timeout: 30s`"))?;
+        let d = crate::duration::parse_duration(&t.value)
+            .map_err(|e| at(t, e, "e.g. `timeout: 30s`"))?;
+        if d > MAX_READY_TIMEOUT {
+            return Err(at(
+                t,
+                format!(
+                    "`ready.timeout` is at most {}m",
+                    MAX_READY_TIMEOUT.as_secs() / 60
+                ),
+                "a server that takes longer to start is better started before the run (`base_url`)",
+            ));
+        }
     }
     Ok(())
 }
