@@ -15,7 +15,10 @@ fn write(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
     path
 }
 
-/// A minimal Chroma suite: two cases against the heartbeat, in Basic mode.
+/// The one-case suite the runtime fixtures run.
+const PROBE: &str = "fixtures/bad/runtime/probe.yaml";
+
+/// The same suite as text, for tests that write it beside other files.
 const HEARTBEAT_SUITE: &str = "suite: gate-probe\ndialect: chroma\nmodes: [basic]\nfixtures:\n  users:\n    admin: {}\ncases:\n  - name: heartbeat-open\n    level: must\n    ref: test\n    request: { endpoint: heartbeat }\n    expect: { status: 200 }\n";
 
 fn launched_reference(mode: &str) -> String {
@@ -26,19 +29,12 @@ fn launched_reference(mode: &str) -> String {
 
 #[test]
 fn a_run_whose_every_case_is_skipped_exits_3_unless_skips_are_allowed() {
-    let dir = scratch("gate-all-skipped");
     // The target offers `token`, the suite needs `basic`: every case is skipped.
-    let target = write(
-        &dir,
-        "target.yaml",
-        "name: t\ndialect: chroma\nbase_url: http://127.0.0.1:9\nmodes: [token]\nfixtures:\n  tokens: {}\n",
-    );
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
     let args = [
         "run",
-        suite.to_str().unwrap(),
+        PROBE,
         "-t",
-        target.to_str().unwrap(),
+        "fixtures/bad/runtime/all-skipped-target.yaml",
     ];
     let ran = authconform(&args);
     assert_eq!(ran.code, 3, "{}", ran.stdout);
@@ -100,6 +96,7 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
     let ran = authconform(&["run", suite.to_str().unwrap(), "-t", literal.to_str().unwrap()]);
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("user info"), "{}", ran.stderr);
+    assert!(!ran.stderr.contains("Sup3rSecretPw"), "{}", ran.stderr);
     let templated = write(
         &dir,
         "templated.yaml",
@@ -205,13 +202,7 @@ fn special_files_are_refused_without_hanging_or_reading_forever() {
 
 #[test]
 fn control_bytes_in_names_are_shown_escaped_on_the_terminal() {
-    let dir = scratch("gate-escapes");
-    let suite = write(
-        &dir,
-        "suite.yaml",
-        "suite: esc\ndialect: chroma\nmodes: [basic]\ncases:\n  - name: \"clear\\e[2Jtitle\\e]0;pwned\\a\"\n    level: must\n    ref: test\n    request: { endpoint: heartbeat }\n    expect: { status: 200 }\n",
-    );
-    let ran = authconform(&["run", suite.to_str().unwrap()]);
+    let ran = authconform(&["run", "fixtures/bad/runtime/injection.yaml"]);
     assert!(!ran.stdout.contains('\x1b') && !ran.stdout.contains('\x07'), "{:?}", ran.stdout);
     assert!(ran.stdout.contains("clear\\x1b[2Jtitle\\x1b]0;pwned\\x07"), "{}", ran.stdout);
 }
@@ -249,17 +240,8 @@ fn ready_waits_end_at_the_deadline_and_absurd_timeouts_are_refused() {
 
 #[test]
 fn the_readiness_probe_never_follows_a_redirect() {
-    let dir = scratch("gate-redirect");
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
-    // The fault server's /redirect-loop answers 302 to itself forever: a probe that followed it
-    // would never see the 302 it waits for.
-    let target = write(
-        &dir,
-        "target.yaml",
-        "name: t\ndialect: chroma\nready: {path: /redirect-loop, status: 302, timeout: 5s}\nlaunch:\n  modes:\n    basic: {command: [\"${env:AUTHCONFORM_BIN}\", serve, --faults, --port, \"{{ port }}\"]}\n",
-    );
     let ran = authconform_with(
-        &["run", suite.to_str().unwrap(), "-t", target.to_str().unwrap()],
+        &["run", PROBE, "-t", "fixtures/bad/runtime/redirect-target.yaml"],
         &[("AUTHCONFORM_BIN", bin())],
     );
     assert!(!ran.stdout.contains("did not start"), "{}", ran.stdout);
@@ -335,22 +317,16 @@ fn a_launched_server_that_fails_cases_leaves_its_last_output_in_the_report() {
 #[test]
 fn sigterm_mid_run_stops_the_server_writes_the_report_and_exits_143() {
     let dir = scratch("gate-sigterm");
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     // A server that never gets ready, and a child that daemonizes out of its process group.
-    let target = write(
-        &dir,
-        "target.yaml",
-        "name: t\ndialect: chroma\nready: {timeout: 60s}\nlaunch:\n  stop_grace: 1s\n  modes:\n    basic: {command: [sh, -c, \"setsid sleep 471.5 & exec sleep 472.5\"]}\n",
-    );
     let json = dir.join("report.json");
     let mut child = Command::new(bin())
         .args([
             "run",
-            suite.to_str().unwrap(),
+            PROBE,
             "-t",
-            target.to_str().unwrap(),
+            "fixtures/bad/runtime/signal-target.yaml",
             "-o",
             json.to_str().unwrap(),
         ])
@@ -401,4 +377,32 @@ fn sigterm_mid_run_stops_the_server_writes_the_report_and_exits_143() {
     assert!(!left, "a launched process survived the signal");
     let dirs: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
     assert!(dirs.is_empty(), "the work directory was left: {dirs:?}");
+}
+
+#[test]
+fn validate_checks_target_files_and_reports_every_problem_of_a_file() {
+    let dir = scratch("gate-validate-target");
+    let target = write(
+        &dir,
+        "target.yaml",
+        "name: t\ndialect: chroma\nready: {timeout: 99h}\nendpoints:\n  nosuch: /x\nlaunch:\n  file_mode: \"0777\"\n  modes:\n    basic: {command: [\"{{ nope }}\"]}\n    jwt-mode: {command: [x]}\n",
+    );
+    // Found as a target by its keys, in a directory of scenario files.
+    std::fs::copy(root().join(PROBE), dir.join("probe.yaml")).unwrap();
+    let ran = authconform(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    for problem in [
+        "target.yaml:3:18",
+        "target.yaml:5:11",
+        "target.yaml:7:14",
+        "unknown template value `nope`",
+        "\"jwt-mode\", which dialect chroma does not have",
+        "5 problem(s) found",
+    ] {
+        assert!(ran.stderr.contains(problem), "{problem} missing from\n{}", ran.stderr);
+    }
+    assert!(!ran.stderr.contains("Scenario format"), "target hints name the target manual");
+    let ran = authconform(&["validate", "-t", "targets/chroma-0.6.yaml", PROBE]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("1 suites, 1 cases, 1 target file: valid"), "{}", ran.stdout);
 }

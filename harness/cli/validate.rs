@@ -3,26 +3,71 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_BAD_INPUT, default_paths};
-use crate::scenario::load_all;
+use crate::scenario::diagnostic::Diagnostics;
+use crate::scenario::load::{discover, load_files, read_text};
+use crate::target::model::{looks_like_target, validate_target};
 
-/// Check scenario files without running them: syntax, keys, types, references, templates.
+/// Check scenario and target files without running them: syntax, keys, types, references,
+/// templates, modes and endpoints. Every problem of every file is reported.
 #[derive(Args)]
+#[command(
+    after_help = "A file with `base_url` or `launch` and no `suite` is checked as a target file; \
+`--target` names one explicitly.\n\nExamples:\n  authconform validate scenarios/\n  authconform validate targets/\n  authconform validate scenarios/chroma -t targets/chroma-0.6.yaml\n\nExit status: 0 valid, 2 a problem was found."
+)]
 pub struct ValidateArgs {
-    /// Scenario files or directories (default: scenarios/).
+    /// Scenario files, target files, or directories holding them (default: scenarios/).
     paths: Vec<PathBuf>,
+    /// A target file to check as well. Repeatable.
+    #[arg(long, short = 't', value_name = "FILE")]
+    target: Vec<PathBuf>,
 }
 
 pub fn execute(args: ValidateArgs) -> i32 {
-    match load_all(&default_paths(args.paths)) {
-        Ok(suites) => {
-            let cases: usize = suites.iter().map(|s| s.suite.cases.len()).sum();
-            println!("{} suites, {cases} cases: valid", suites.len());
-            0
+    let paths = if args.paths.is_empty() && !args.target.is_empty() {
+        Vec::new()
+    } else {
+        default_paths(args.paths)
+    };
+    let mut problems = Vec::new();
+    let files = match discover(&paths) {
+        Ok(files) => files,
+        Err(Diagnostics(mut d)) => {
+            problems.append(&mut d);
+            Vec::new()
         }
-        Err(problems) => {
-            eprint!("{problems}");
-            eprintln!("{} problem(s) found", problems.0.len());
-            EXIT_BAD_INPUT
+    };
+    let (mut targets, suites): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|f| read_text(f).is_ok_and(|t| looks_like_target(&t)));
+    targets.extend(args.target);
+    let mut notes = Vec::new();
+    for target in &targets {
+        match validate_target(target) {
+            Ok(mut n) => notes.append(&mut n),
+            Err(mut d) => problems.append(&mut d),
         }
+    }
+    let loaded = match load_files(suites) {
+        Ok(loaded) => loaded,
+        Err(Diagnostics(mut d)) => {
+            problems.append(&mut d);
+            Vec::new()
+        }
+    };
+    for note in &notes {
+        eprintln!("note: {}", crate::scenario::diagnostic::terminal_safe(note));
+    }
+    if problems.is_empty() {
+        let cases: usize = loaded.iter().map(|s| s.suite.cases.len()).sum();
+        let targets = match targets.len() {
+            0 => String::new(),
+            n => format!(", {n} target file{}", if n == 1 { "" } else { "s" }),
+        };
+        println!("{} suites, {cases} cases{targets}: valid", loaded.len());
+        0
+    } else {
+        eprint!("{}", Diagnostics(problems.clone()));
+        eprintln!("{} problem(s) found", problems.len());
+        EXIT_BAD_INPUT
     }
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::level::Level;
 use crate::scenario::diagnostic::{Diagnostic, Diagnostics};
-use crate::scenario::load::{LoadedSuite, discover, parse_yaml, read_text};
+use crate::scenario::load::{Document, LoadedSuite, discover, parse_yaml_as, read_text};
 use crate::scenario::model::Spanned;
 
 /// Where the catalogue lives when no `--requirements` is given.
@@ -62,7 +62,7 @@ pub fn load_catalogue(dir: &Path) -> Result<Vec<Requirement>, Diagnostics> {
     let mut problems = Vec::new();
     for path in discover(&[dir.to_path_buf()])? {
         let parsed = read_text(&path).and_then(|text| {
-            let file: CatalogueFile = parse_yaml(&path, &text)?;
+            let file: CatalogueFile = parse_yaml_as(&path, &text, Document::Requirements)?;
             Ok((text, file))
         });
         let (text, file) = match parsed {

@@ -247,18 +247,68 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// Deserializes YAML text into `T`, turning the parser's error into a positioned diagnostic.
-pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
+/// Which kind of input file a YAML text is, so that errors point at the right document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Scenario,
+    Target,
+    Profile,
+    Requirements,
+}
+
+impl Document {
+    /// The manual's section for this kind of file.
+    pub fn manual(self) -> &'static str {
+        match self {
+            Document::Scenario => "README § Scenario format",
+            Document::Target => "README § Target files",
+            Document::Profile => "README § Dialect profiles",
+            Document::Requirements => "README § Requirement coverage",
+        }
+    }
+
+    /// What the file is, for messages: "a suite file", "a target file"…
+    fn what(self) -> &'static str {
+        match self {
+            Document::Scenario => "a suite file",
+            Document::Target => "a target file",
+            Document::Profile => "a profile file",
+            Document::Requirements => "a requirement catalogue",
+        }
+    }
+
+    fn outline(self) -> &'static str {
+        match self {
+            Document::Scenario => "`suite: …`, `dialect: …`, `modes: […]`, `cases: […]`",
+            Document::Target => "`name: …`, `dialect: …`, then `base_url: …` with `modes: […]`, or `launch: …`",
+            Document::Profile => "`name: …`, `endpoints: …`, `modes: …`",
+            Document::Requirements => "`requirements: […]`",
+        }
+    }
+}
+
+/// Deserializes YAML text into `T`, turning the parser's error into a positioned diagnostic whose
+/// hint names the manual of `kind`.
+pub fn parse_yaml_as<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    kind: Document,
+) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options(text, serde_saphyr::Options::default()).map_err(|e| {
         let raw = e.without_snippet().to_string();
         let message = strip_position_suffix(&raw);
-        let (message, hint) = explain(message);
+        let (message, hint) = explain(message, kind, text);
         let diagnostic = Diagnostic::new(path, message).hint(hint);
         match e.location() {
             Some(l) if l.line() > 0 => diagnostic.at(text, l.line(), l.column()),
             _ => diagnostic,
         }
     })
+}
+
+/// [`parse_yaml_as`] for scenario files.
+pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
+    parse_yaml_as(path, text, Document::Scenario)
 }
 
 fn strip_position_suffix(message: &str) -> &str {
@@ -268,14 +318,59 @@ fn strip_position_suffix(message: &str) -> &str {
     }
 }
 
-/// Rewrites the parser's wording where it names our internal types, and picks a hint.
-fn explain(message: &str) -> (String, String) {
+/// Rewrites the parser's wording where it names our internal types or the library's API, and
+/// picks a hint that names the manual of `kind`.
+fn explain(message: &str, kind: Document, text: &str) -> (String, String) {
     let untagged = |ty: &str| message.contains(&format!("untagged enum {ty}"));
-    if message.starts_with("budget breached") {
+    let manual = kind.manual();
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        let uses_aliases = text.contains('*') && text.contains('&');
+        let size = ["Events", "Nodes", "ScalarBytes", "Documents"]
+            .iter()
+            .any(|k| breach.starts_with(k));
+        return if size && !uses_aliases {
+            (
+                "the file holds more YAML than the parser's budget allows (nodes, events or text)"
+                    .into(),
+                "split it into several files".into(),
+            )
+        } else if breach.starts_with("Depth") || breach.starts_with("InclusionDepth") {
+            (
+                "the YAML nests deeper than the parser allows".into(),
+                "flatten the nesting".into(),
+            )
+        } else {
+            (
+                "the YAML expands beyond the parser's budget through its anchors and aliases"
+                    .into(),
+                "the document expands to too much data (an alias bomb?): write it out plainly"
+                    .into(),
+            )
+        };
+    }
+    if message.starts_with("multiple YAML documents") {
         return (
-            "the YAML expands beyond the parser's budget (nodes, aliases or depth)".into(),
-            "the document expands to too much data (an alias bomb?): write it out plainly".into(),
+            format!("the file holds more than one YAML document (`---`); {} is one document", kind.what()),
+            "put each suite in a file of its own, or remove the `---` line".into(),
         );
+    }
+    if let Some(rest) = message.strip_prefix("invalid ") {
+        let integer = ["u8", "u16", "u32", "u64", "usize", "i32", "i64"]
+            .iter()
+            .find(|t| rest == **t || rest.ends_with(&format!("expected {t}")));
+        if let Some(ty) = integer {
+            let most = match *ty {
+                "u8" => "255",
+                "u16" => "65535",
+                "u32" => "4294967295",
+                "i32" => "2147483647",
+                _ => "18446744073709551615",
+            };
+            return (
+                format!("expected a whole number from 0 to {most} here"),
+                format!("write a plain whole number (no exponent, no fraction); {manual} gives each key's range"),
+            );
+        }
     }
     if untagged("StatusSpec") {
         return (
@@ -297,10 +392,19 @@ fn explain(message: &str) -> (String, String) {
         );
     }
     if message.starts_with("expected mapping") {
-        return (
-            "expected a mapping here".into(),
-            "a suite file is a mapping (`suite: …`, `dialect: …`, `modes: […]`, `cases: […]`); see README § Scenario format".into(),
-        );
+        // The file itself is not a mapping when its first line of content is not a key.
+        let first = text
+            .lines()
+            .map(str::trim_end)
+            .find(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
+            .unwrap_or("");
+        let whole_file = !(first.starts_with(|c: char| c.is_alphanumeric()) && first.contains(':'));
+        let hint = if whole_file {
+            format!("{} is a mapping ({}); see {manual}", kind.what(), kind.outline())
+        } else {
+            format!("this key takes a mapping (`{{ key: value }}`); see {manual}")
+        };
+        return ("expected a mapping here".into(), hint);
     }
     if untagged("HeaderSpec") {
         return (
@@ -310,21 +414,19 @@ fn explain(message: &str) -> (String, String) {
         );
     }
     let hint = if message.starts_with("unknown field") {
-        "remove the key or fix its spelling; README § Scenario format lists every key"
+        format!("remove the key or fix its spelling; {manual} lists every key")
     } else if message.starts_with("missing field") {
-        "add the key; README § Scenario format shows a complete example"
+        format!("add the key; {manual} shows a complete example")
     } else if message.starts_with("unknown variant") {
-        "use one of the values listed"
+        "use one of the values listed".into()
     } else if message.starts_with("invalid type") {
-        "check the value's type against README § Scenario format"
-    } else if message.contains("budget") || message.contains("alias") {
-        "the document expands to too much data (an alias bomb?): write it out plainly"
+        format!("check the value's type against {manual}")
     } else if message.contains("duplicate") {
-        "each key may appear once in a mapping"
+        "each key may appear once in a mapping".into()
     } else {
-        "check the YAML syntax (indentation, quoting, unclosed brackets) near this place"
+        "check the YAML syntax (indentation, quoting, unclosed brackets) near this place".into()
     };
-    (message.to_owned(), hint.to_owned())
+    (message.to_owned(), hint)
 }
 
 /// Parses and validates one scenario file from its text.
@@ -335,7 +437,16 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, Diagnostics> {
         );
         return Err(Diagnostics(vec![d]));
     }
-    let mut suite: Suite = parse_yaml(path, text).map_err(|d| Diagnostics(vec![d]))?;
+    let mut suite: Suite = parse_yaml(path, text).map_err(|first| {
+        let mut all = vec![first];
+        for more in case_by_case(path, text) {
+            if !all.iter().any(|d| d.line == more.line && d.message == more.message) {
+                all.push(more);
+            }
+        }
+        all.sort_by_key(|d| (d.line, d.column));
+        Diagnostics(all)
+    })?;
     let mut problems = super::expand::expand(&mut suite, path, text);
     problems.extend(validate(&suite, path, text));
     if problems.is_empty() {
@@ -343,6 +454,67 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, Diagnostics> {
     } else {
         Err(Diagnostics(problems))
     }
+}
+
+/// The problems of each case of a suite that does not parse, each case parsed on its own: the
+/// parser stops at a file's first error, and a user fixing a file wants all of them at once.
+/// Only block-style case lists (`- name: …` items) are split; anything else gives nothing more.
+fn case_by_case(path: &Path, text: &str) -> Vec<Diagnostic> {
+    #[derive(serde::Deserialize)]
+    struct Outline {
+        #[serde(default)]
+        cases: Vec<serde_saphyr::Spanned<serde::de::IgnoredAny>>,
+    }
+    let Ok(outline) = serde_saphyr::from_str::<Outline>(text) else {
+        return Vec::new();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<usize> = outline
+        .cases
+        .iter()
+        .map(|c| c.referenced.line() as usize)
+        .collect();
+    let block_style = starts.iter().zip(&outline.cases).all(|(&line, case)| {
+        let column = case.referenced.column() as usize;
+        line >= 1
+            && lines.get(line - 1).is_some_and(|l| {
+                l.get(..column.saturating_sub(1))
+                    .is_some_and(|before| before.trim_end().ends_with('-'))
+            })
+    });
+    if !block_style || starts.windows(2).any(|w| w[0] >= w[1]) {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = match starts.get(i + 1) {
+            Some(&next) => next - 1,
+            // The last case ends at the next top-level key, or the end of the file.
+            None => (start..lines.len())
+                .find(|&n| {
+                    lines[n]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
+                })
+                .unwrap_or(lines.len()),
+        };
+        let snippet = lines[start - 1..end].join("\n");
+        if let Err(e) = serde_saphyr::from_str::<Vec<super::model::Case>>(&snippet) {
+            let raw = e.without_snippet().to_string();
+            let message = strip_position_suffix(&raw);
+            if message.contains("alias") || message.contains("anchor") {
+                continue;
+            }
+            let (message, hint) = explain(message, Document::Scenario, text);
+            let mut d = Diagnostic::new(path, message).hint(hint);
+            if let Some(l) = e.location().filter(|l| l.line() > 0) {
+                d = d.at(text, l.line() + start as u64 - 1, l.column());
+            }
+            problems.push(d);
+        }
+    }
+    problems
 }
 
 /// The scenario loader's fuzz entry: any bytes in, a suite or rendered diagnostics out, never a panic.
@@ -356,7 +528,11 @@ pub fn fuzz_entry(data: &[u8]) {
 
 /// Loads every suite under `paths`, reporting the problems of all files at once.
 pub fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedSuite>, Diagnostics> {
-    let files = discover(paths)?;
+    load_files(discover(paths)?)
+}
+
+/// Loads the suite files `files`, reporting the problems of all of them at once.
+pub fn load_files(files: Vec<PathBuf>) -> Result<Vec<LoadedSuite>, Diagnostics> {
     let mut suites: Vec<LoadedSuite> = Vec::new();
     let mut problems = Vec::new();
     for path in files {

@@ -144,6 +144,18 @@ fn check_case(
 /// Certificate files of the run's PKI a scenario may name (`{{ tls.ca }}`…); no private keys.
 pub const TLS_FILES: &[&str] = &["ca", "other_ca", "self_signed_cert"];
 
+/// CR, LF and NUL cannot be sent in a request line or a header (they would split it): refused
+/// here rather than at send time.
+fn line_breaks(c: &mut Checker, text: &Text, what: &str) {
+    if let Some(bad) = text.value.chars().find(|ch| matches!(ch, '\r' | '\n' | '\0')) {
+        c.report(
+            &text.referenced,
+            format!("{what} may not hold {:?}", bad),
+            "CR, LF and NUL would split the request; a malformed credential goes in `auth: {authorization: …}` without them",
+        );
+    }
+}
+
 fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) {
     let request = &case.request;
     if let Some(tls) = &request.tls {
@@ -186,6 +198,7 @@ fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) 
                     "write the path below the target's base URL, e.g. `/api/v2/heartbeat`",
                 );
             }
+            line_breaks(c, p, "a path");
             template(c, suite, p);
         }
         (Some(e), Some(_)) => c.report(
@@ -227,6 +240,7 @@ fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) 
                 "header names are tokens: letters, digits and -",
             );
         }
+        line_breaks(c, value, "a header value");
         template(c, suite, value);
     }
     if let Some(b) = &request.body {
@@ -239,6 +253,8 @@ fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) 
             template(c, suite, &b.password);
         }
         Some(Auth::Header(h)) => {
+            line_breaks(c, &h.name, "a header name");
+            line_breaks(c, &h.value, "a header value");
             template(c, suite, &h.name);
             template(c, suite, &h.value);
         }
@@ -259,7 +275,10 @@ fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) 
                 }
             }
         }
-        Some(Auth::Bearer(t) | Auth::Authorization(t)) => template(c, suite, t),
+        Some(Auth::Bearer(t) | Auth::Authorization(t)) => {
+            line_breaks(c, t, "a header value");
+            template(c, suite, t);
+        }
         Some(Auth::Jwt(jwt)) => check_jwt(c, suite, case, jwt),
     }
 }

@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 use crate::dialect::Dialect;
 use crate::fixtures::credentials::JWT_TEMPLATE_VALUES;
 use crate::scenario::diagnostic::Diagnostic;
-use crate::scenario::load::{parse_yaml, read_text};
+use crate::scenario::load::{Document, parse_yaml_as, read_text};
 use crate::scenario::model::Text;
 use crate::scenario::template::Template;
 
@@ -54,6 +54,40 @@ pub struct Launch {
 
 /// Reads `launch.file_mode`: octal, the owner may read and write, nobody may execute or write but
 /// the owner.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_info_is_found_and_masked() {
+        assert!(user_info_problem("http://a:b@127.0.0.1:1/").is_some());
+        assert!(user_info_problem("http://127.0.0.1:1/x@y").is_none());
+        assert_eq!(
+            mask_user_info("base_url: http://admin:hunter2@127.0.0.1:8000"),
+            "base_url: http://admin:***@127.0.0.1:8000"
+        );
+    }
+
+    #[test]
+    fn loopback_urls() {
+        for url in ["http://127.0.0.1:1", "http://localhost/", "http://[::1]:8/", "http://127.9.9.9"] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in ["http://192.0.2.1:8000", "http://example.com", "http://[2001:db8::1]/"] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn file_modes() {
+        assert_eq!(parse_file_mode("0640"), Ok(0o640));
+        assert_eq!(parse_file_mode("600"), Ok(0o600));
+        for bad in ["0666", "0700", "0400", "rw", "0o1644"] {
+            assert!(parse_file_mode(bad).is_err(), "{bad}");
+        }
+    }
+}
+
 pub fn parse_file_mode(text: &str) -> Result<u32, String> {
     let digits = text.strip_prefix("0o").unwrap_or(text);
     let mode = u32::from_str_radix(digits, 8)
@@ -132,10 +166,43 @@ pub const LAUNCH_VALUES: &[&str] = &[
     "settings.<NAME>",
 ];
 
+/// Whether a YAML text is a target file rather than a suite: a mapping with `base_url` or
+/// `launch` and no `suite`.
+pub fn looks_like_target(text: &str) -> bool {
+    let Ok(keys) =
+        serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text)
+    else {
+        return false;
+    };
+    !keys.contains_key("suite") && (keys.contains_key("base_url") || keys.contains_key("launch"))
+}
+
+/// Every problem of the target file at `path`, for `validate`; the `${env:…}` variables it needs
+/// that are not set come back as notes (a run refuses them; validation may run without secrets).
+pub fn validate_target(path: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let text = read_text(path).map_err(|d| vec![d])?;
+    let file: TargetFile = parse_yaml_as(path, &text, Document::Target).map_err(|d| vec![d])?;
+    let problems = check(&file, path, &text);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let set = |name: &str| std::env::var_os(name).is_some();
+    let mut notes: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in unset_variables(&file, path, &text, &set) {
+        if seen.insert(d.message.clone()) {
+            notes.push(format!("{}: {} (a run needs it)", d.place(), d.message));
+        }
+    }
+    Ok(notes)
+}
+
 pub fn load_target(path: &Path) -> Result<(TargetFile, String), Diagnostic> {
     let text = read_text(path)?;
-    let file: TargetFile = parse_yaml(path, &text)?;
-    check(&file, path, &text)?;
+    let file: TargetFile = parse_yaml_as(path, &text, Document::Target)?;
+    if let Some(first) = check(&file, path, &text).into_iter().next() {
+        return Err(first);
+    }
     Ok((file, text))
 }
 
@@ -197,6 +264,20 @@ pub fn user_info_problem(url: &str) -> Option<&'static str> {
     )
 }
 
+/// `…://user:password@…` → `…://user:***@…` wherever it stands in `line`.
+fn mask_user_info(line: &str) -> String {
+    let Some(scheme_end) = line.find("://") else {
+        return line.to_owned();
+    };
+    let rest = &line[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#', ' ', '"', '\'']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return line.to_owned();
+    };
+    let user = rest[..at].split(':').next().unwrap_or("");
+    format!("{}{user}:***{}", &line[..scheme_end + 3], &rest[at..])
+}
+
 /// Whether `url` points at this machine (127.0.0.0/8, ::1, localhost).
 pub fn is_loopback_url(url: &str) -> bool {
     let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
@@ -213,7 +294,9 @@ pub fn is_loopback_url(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
+/// Every problem of a target file: modes, endpoints, templates, durations, modes of files.
+pub fn check(file: &TargetFile, path: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
     let at = |t: &Text, message: String, hint: &str| {
         Diagnostic::new(path, message)
             .at(text, t.referenced.line(), t.referenced.column())
@@ -222,14 +305,14 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
     let dialect = file.dialect.value;
     match (&file.base_url, &file.launch) {
         (Some(url), Some(_)) => {
-            return Err(at(
+            problems.push(at(
                 url,
                 "give `base_url` or `launch`, not both".into(),
                 "`base_url` names a running server; `launch` starts one per mode",
             ));
         }
         (None, None) => {
-            return Err(at(
+            problems.push(at(
                 &file.name,
                 "the target has neither `base_url` nor `launch`".into(),
                 "add `base_url: http://127.0.0.1:8000` with `modes`, or a `launch` block",
@@ -240,28 +323,31 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
                 || url.value.starts_with("https://")
                 || url.value.starts_with("${"))
             {
-                return Err(at(
+                problems.push(at(
                     url,
                     format!("{:?} is not an http(s) URL", url.value),
                     "write e.g. http://127.0.0.1:8000",
                 ));
             }
             if let Some(problem) = user_info_problem(&url.value) {
-                return Err(at(
+                let mut d = at(
                     url,
                     problem.into(),
                     "remove `user:password@` and give the credentials under `fixtures.users`",
-                ));
+                );
+                // The line shown under the message must not show the password it complains of.
+                d.source_line = d.source_line.map(|l| mask_user_info(&l));
+                problems.push(d);
             }
-            Template::parse(&url.value).map_err(|e| {
-                at(
+            if let Err(e) = Template::parse(&url.value) {
+                problems.push(at(
                     url,
                     format!("bad template: {e}"),
                     "only `${env:NAME}` is known here",
-                )
-            })?;
+                ));
+            }
             if file.modes.is_empty() {
-                return Err(at(
+                problems.push(at(
                     url,
                     "a running target must list the `modes` it has".into(),
                     "e.g. `modes: [basic]`",
@@ -270,27 +356,32 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
         }
         (None, Some(launch)) => {
             if !file.modes.is_empty() {
-                return Err(at(&file.modes[0], "`modes` goes with `base_url`; a launched target lists its modes under `launch.modes`".into(), "move each mode under `launch.modes`"));
+                problems.push(at(&file.modes[0], "`modes` goes with `base_url`; a launched target lists its modes under `launch.modes`".into(), "move each mode under `launch.modes`"));
             }
             if let Some(grace) = &launch.stop_grace {
-                let d = crate::duration::parse_duration(&grace.value)
-                    .map_err(|e| at(grace, e, "e.g. `stop_grace: 5s`"))?;
-                if d > MAX_STOP_GRACE {
-                    return Err(at(
+                match crate::duration::parse_duration(&grace.value) {
+                    Err(e) => problems.push(at(grace, e, "e.g. `stop_grace: 5s`")),
+                    Ok(d) if d > MAX_STOP_GRACE => problems.push(at(
                         grace,
                         format!("`stop_grace` is at most {}s", MAX_STOP_GRACE.as_secs()),
                         "a server that ignores SIGTERM for longer is killed anyway",
-                    ));
+                    )),
+                    Ok(_) => {}
                 }
             }
             if let Some(mode) = &launch.file_mode {
-                parse_file_mode(&mode.value)
-                    .map_err(|e| at(mode, e, "e.g. `file_mode: \"0640\"` with the server's group"))?;
+                if let Err(e) = parse_file_mode(&mode.value) {
+                    problems.push(at(
+                        mode,
+                        e,
+                        "e.g. `file_mode: \"0640\"` with the server's group",
+                    ));
+                }
             }
             for spec in launch.modes.values() {
                 if spec.command.value.is_empty() {
                     let p = &spec.command.referenced;
-                    return Err(Diagnostic::new(path, "`command` is empty")
+                    problems.push(Diagnostic::new(path, "`command` is empty")
                         .at(text, p.line(), p.column())
                         .hint("give the program and its arguments as a list"));
                 }
@@ -301,20 +392,24 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
                     .chain(spec.env.values())
                     .chain(&spec.cwd);
                 for t in texts {
-                    let template = Template::parse(&t.value).map_err(|e| {
-                        at(
-                            t,
-                            format!("bad template: {e}"),
-                            "templates look like `{{ port }}` or `${env:NAME}`",
-                        )
-                    })?;
+                    let template = match Template::parse(&t.value) {
+                        Ok(template) => template,
+                        Err(e) => {
+                            problems.push(at(
+                                t,
+                                format!("bad template: {e}"),
+                                "templates look like `{{ port }}` or `${env:NAME}`",
+                            ));
+                            continue;
+                        }
+                    };
                     for p in template.paths() {
                         let name = p.join(".");
                         let known = LAUNCH_VALUES.contains(&name.as_str())
                             || JWT_TEMPLATE_VALUES.contains(&name.as_str())
                             || (name.starts_with("settings.") && p.len() == 2);
                         if !known {
-                            return Err(at(
+                            problems.push(at(
                                 t,
                                 format!("unknown template value `{name}`"),
                                 &format!(
@@ -336,7 +431,7 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
     for mode in modes {
         if dialect != Dialect::Generic && dialect.mode(&mode.value).is_none() {
             let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
-            return Err(at(
+            problems.push(at(
                 mode,
                 format!("dialect {dialect} has no auth mode {:?}", mode.value),
                 &format!("modes of {dialect}: {}", names.join(", ")),
@@ -344,46 +439,60 @@ fn check(file: &TargetFile, path: &Path, text: &str) -> Result<(), Diagnostic> {
         }
     }
     if let Some(launch) = &file.launch {
-        for name in launch.modes.keys() {
+        for (name, spec) in &launch.modes {
             if dialect != Dialect::Generic && dialect.mode(name).is_none() {
                 let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
-                return Err(at(
-                    &file.name,
-                    format!("`launch.modes` names {name:?}, which dialect {dialect} does not have"),
-                    &format!("modes of {dialect}: {}", names.join(", ")),
-                ));
+                // The mode's key has no position of its own; its command is right below it.
+                let place = &spec.command.referenced;
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        format!(
+                            "`launch.modes` names {name:?}, which dialect {dialect} does not have"
+                        ),
+                    )
+                    .at(text, place.line(), place.column())
+                    .hint(format!("modes of {dialect}: {}", names.join(", "))),
+                );
             }
         }
     }
     for (name, p) in &file.endpoints {
         if dialect.endpoint(name).is_none() {
-            return Err(at(
+            problems.push(at(
                 p,
                 format!("dialect {dialect} has no endpoint {name:?}"),
                 "override only endpoints the dialect names (see `authconform list --endpoints`)",
             ));
         }
         if !p.value.starts_with('/') {
-            return Err(at(
+            problems.push(at(
                 p,
                 "an endpoint path must start with `/`".into(),
                 "e.g. /api/v2/heartbeat",
             ));
         }
+        if p.value.contains(['\r', '\n', '\0']) {
+            problems.push(at(
+                p,
+                "an endpoint path may not hold CR, LF or NUL".into(),
+                "they would split the request line",
+            ));
+        }
     }
     if let Some(t) = &file.ready.timeout {
-        let d = crate::duration::parse_duration(&t.value)
-            .map_err(|e| at(t, e, "e.g. `timeout: 30s`"))?;
-        if d > MAX_READY_TIMEOUT {
-            return Err(at(
+        match crate::duration::parse_duration(&t.value) {
+            Err(e) => problems.push(at(t, e, "e.g. `timeout: 30s`")),
+            Ok(d) if d > MAX_READY_TIMEOUT => problems.push(at(
                 t,
                 format!(
                     "`ready.timeout` is at most {}m",
                     MAX_READY_TIMEOUT.as_secs() / 60
                 ),
                 "a server that takes longer to start is better started before the run (`base_url`)",
-            ));
+            )),
+            Ok(_) => {}
         }
     }
-    Ok(())
+    problems
 }
