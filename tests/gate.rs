@@ -38,8 +38,17 @@ fn a_run_whose_every_case_is_skipped_exits_3_unless_skips_are_allowed() {
     ];
     let ran = authconform(&args);
     assert_eq!(ran.code, 3, "{}", ran.stdout);
-    assert!(ran.stdout.contains("NOT judged (every case was skipped)"), "{}", ran.stdout);
-    assert!(ran.stdout.contains("0 passed, 0 failed, 0 errored, 1 skipped"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("NOT judged (every case was skipped)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout
+            .contains("0 passed, 0 failed, 0 errored, 1 skipped"),
+        "{}",
+        ran.stdout
+    );
     let mut allowed = args.to_vec();
     allowed.push("--allow-skips");
     assert_eq!(authconform(&allowed).code, 0);
@@ -72,7 +81,12 @@ fn an_unset_variable_in_a_target_is_bad_input_before_anything_starts() {
         ),
     ] {
         let target = write(&dir, name, body);
-        let ran = authconform(&["run", suite.to_str().unwrap(), "-t", target.to_str().unwrap()]);
+        let ran = authconform(&[
+            "run",
+            suite.to_str().unwrap(),
+            "-t",
+            target.to_str().unwrap(),
+        ]);
         assert_eq!(ran.code, 2, "{name}: {}{}", ran.stdout, ran.stderr);
         assert!(
             ran.stderr
@@ -80,7 +94,11 @@ fn an_unset_variable_in_a_target_is_bad_input_before_anything_starts() {
             "{name}: {}",
             ran.stderr
         );
-        assert!(ran.stderr.contains(":7:") || ran.stderr.contains(":5:"), "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains(":7:") || ran.stderr.contains(":5:"),
+            "{}",
+            ran.stderr
+        );
     }
 }
 
@@ -93,7 +111,12 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
         "literal.yaml",
         "name: t\ndialect: chroma\nbase_url: http://admin:Sup3rSecretPw@127.0.0.1:9\nmodes: [basic]\n",
     );
-    let ran = authconform(&["run", suite.to_str().unwrap(), "-t", literal.to_str().unwrap()]);
+    let ran = authconform(&[
+        "run",
+        suite.to_str().unwrap(),
+        "-t",
+        literal.to_str().unwrap(),
+    ]);
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("user info"), "{}", ran.stderr);
     assert!(!ran.stderr.contains("Sup3rSecretPw"), "{}", ran.stderr);
@@ -103,7 +126,12 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
         "name: t\ndialect: chroma\nbase_url: \"${env:AUTHCONFORM_TEST_URL}\"\nmodes: [basic]\n",
     );
     let ran = authconform_with(
-        &["run", suite.to_str().unwrap(), "-t", templated.to_str().unwrap()],
+        &[
+            "run",
+            suite.to_str().unwrap(),
+            "-t",
+            templated.to_str().unwrap(),
+        ],
         &[("AUTHCONFORM_TEST_URL", "http://u:Sup3rSecretPw@127.0.0.1:9")],
     );
     assert_eq!(ran.code, 2, "{}", ran.stderr);
@@ -115,9 +143,19 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
         "remote.yaml",
         "name: t\ndialect: chroma\nbase_url: http://192.0.2.1:8000\nmodes: [token]\n",
     );
-    let ran = authconform(&["run", suite.to_str().unwrap(), "-t", remote.to_str().unwrap()]);
+    let ran = authconform(&[
+        "run",
+        suite.to_str().unwrap(),
+        "-t",
+        remote.to_str().unwrap(),
+    ]);
     assert_eq!(ran.code, 3, "{}", ran.stdout);
-    assert!(ran.stderr.contains("credentials will cross the network in clear"), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("credentials will cross the network in clear"),
+        "{}",
+        ran.stderr
+    );
 }
 
 #[test]
@@ -156,7 +194,11 @@ fn environment_values_and_derived_secrets_are_masked_everywhere() {
     );
     let ran = authconform(&["run", derived.to_str().unwrap(), "-f", "json"]);
     assert!(ran.stdout.contains("near-copy"), "{}", ran.stdout);
-    for leaked in ["LongFixturePasswo", "gFixturePassword", "LongFixturePassword"] {
+    for leaked in [
+        "LongFixturePasswo",
+        "gFixturePassword",
+        "LongFixturePassword",
+    ] {
         assert!(!ran.stdout.contains(leaked), "{leaked} in {}", ran.stdout);
     }
 }
@@ -165,7 +207,13 @@ fn environment_values_and_derived_secrets_are_masked_everywhere() {
 fn special_files_are_refused_without_hanging_or_reading_forever() {
     let dir = scratch("gate-special");
     let fifo = dir.join("pipe.yaml");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
     let started = Instant::now();
     let ran = authconform(&["run", suite.to_str().unwrap(), "-t", fifo.to_str().unwrap()]);
@@ -187,7 +235,11 @@ fn special_files_are_refused_without_hanging_or_reading_forever() {
     let ran = authconform(&["validate", tree.to_str().unwrap()]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("out of"), "{}", ran.stderr);
-    assert!(!ran.stderr.contains("self/self"), "the loop is not followed: {}", ran.stderr);
+    assert!(
+        !ran.stderr.contains("self/self"),
+        "the loop is not followed: {}",
+        ran.stderr
+    );
     // A CA file that is a device.
     let ca = write(
         &dir,
@@ -197,14 +249,26 @@ fn special_files_are_refused_without_hanging_or_reading_forever() {
     let ran = authconform(&["run", ca.to_str().unwrap()]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("not a regular file"), "{}", ran.stderr);
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn control_bytes_in_names_are_shown_escaped_on_the_terminal() {
     let ran = authconform(&["run", "fixtures/bad/runtime/injection.yaml"]);
-    assert!(!ran.stdout.contains('\x1b') && !ran.stdout.contains('\x07'), "{:?}", ran.stdout);
-    assert!(ran.stdout.contains("clear\\x1b[2Jtitle\\x1b]0;pwned\\x07"), "{}", ran.stdout);
+    assert!(
+        !ran.stdout.contains('\x1b') && !ran.stdout.contains('\x07'),
+        "{:?}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("clear\\x1b[2Jtitle\\x1b]0;pwned\\x07"),
+        "{}",
+        ran.stdout
+    );
 }
 
 #[test]
@@ -225,7 +289,11 @@ fn ready_waits_end_at_the_deadline_and_absurd_timeouts_are_refused() {
         "--deadline",
         "2s",
     ]);
-    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(ran.code, 3, "{}", ran.stdout);
     assert!(ran.stdout.contains("--deadline passed"), "{}", ran.stdout);
     let absurd = write(
@@ -233,7 +301,12 @@ fn ready_waits_end_at_the_deadline_and_absurd_timeouts_are_refused() {
         "absurd.yaml",
         "name: t\ndialect: chroma\nready: {timeout: 99999999m}\nlaunch:\n  modes:\n    basic: {command: [sleep, \"1\"]}\n",
     );
-    let ran = authconform(&["run", suite.to_str().unwrap(), "-t", absurd.to_str().unwrap()]);
+    let ran = authconform(&[
+        "run",
+        suite.to_str().unwrap(),
+        "-t",
+        absurd.to_str().unwrap(),
+    ]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("at most 10m"), "{}", ran.stderr);
 }
@@ -241,7 +314,12 @@ fn ready_waits_end_at_the_deadline_and_absurd_timeouts_are_refused() {
 #[test]
 fn the_readiness_probe_never_follows_a_redirect() {
     let ran = authconform_with(
-        &["run", PROBE, "-t", "fixtures/bad/runtime/redirect-target.yaml"],
+        &[
+            "run",
+            PROBE,
+            "-t",
+            "fixtures/bad/runtime/redirect-target.yaml",
+        ],
         &[("AUTHCONFORM_BIN", bin())],
     );
     assert!(!ran.stdout.contains("did not start"), "{}", ran.stdout);
@@ -277,7 +355,10 @@ fn work_directories_are_private_whatever_the_umask_and_file_mode_is_honoured() {
             .status()
             .unwrap();
         assert_eq!(status.code(), Some(0));
-        let kept: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+        let kept: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         assert_eq!(kept.len(), 1, "{kept:?}");
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -286,7 +367,8 @@ fn work_directories_are_private_whatever_the_umask_and_file_mode_is_honoured() {
         assert_eq!(mode(&kept[0].join("stderr.log")), 0o600, "log");
     };
     check(&launched_reference("basic"), 0o700, 0o600);
-    let readable = launched_reference("basic").replace("launch:\n", "launch:\n  file_mode: \"0640\"\n");
+    let readable =
+        launched_reference("basic").replace("launch:\n", "launch:\n  file_mode: \"0640\"\n");
     check(&readable, 0o710, 0o640);
 }
 
@@ -311,7 +393,11 @@ fn a_launched_server_that_fails_cases_leaves_its_last_output_in_the_report() {
     let report: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
     let logs = report["target_logs"].as_array().expect("target_logs");
     assert_eq!(logs[0]["mode"], "basic");
-    assert!(logs[0]["stderr"].as_str().unwrap().contains("GET /api/v2/"), "{}", logs[0]);
+    assert!(
+        logs[0]["stderr"].as_str().unwrap().contains("GET /api/v2/"),
+        "{}",
+        logs[0]
+    );
 }
 
 #[test]
@@ -382,7 +468,7 @@ fn sigterm_mid_run_stops_the_server_writes_the_report_and_exits_143() {
 #[test]
 fn validate_checks_target_files_and_reports_every_problem_of_a_file() {
     let dir = scratch("gate-validate-target");
-    let target = write(
+    write(
         &dir,
         "target.yaml",
         "name: t\ndialect: chroma\nready: {timeout: 99h}\nendpoints:\n  nosuch: /x\nlaunch:\n  file_mode: \"0777\"\n  modes:\n    basic: {command: [\"{{ nope }}\"]}\n    jwt-mode: {command: [x]}\n",
@@ -399,10 +485,45 @@ fn validate_checks_target_files_and_reports_every_problem_of_a_file() {
         "\"jwt-mode\", which dialect chroma does not have",
         "5 problem(s) found",
     ] {
-        assert!(ran.stderr.contains(problem), "{problem} missing from\n{}", ran.stderr);
+        assert!(
+            ran.stderr.contains(problem),
+            "{problem} missing from\n{}",
+            ran.stderr
+        );
     }
-    assert!(!ran.stderr.contains("Scenario format"), "target hints name the target manual");
+    assert!(
+        !ran.stderr.contains("Scenario format"),
+        "target hints name the target manual"
+    );
     let ran = authconform(&["validate", "-t", "targets/chroma-0.6.yaml", PROBE]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stdout.contains("1 suites, 1 cases, 1 target file: valid"), "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("1 suites, 1 cases, 1 target file: valid"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_misspelt_launch_mode_is_bad_input_not_a_skipped_run() {
+    let dir = scratch("gate-misspelt-mode");
+    let target = write(
+        &dir,
+        "target.yaml",
+        "name: t\ndialect: generic\nlaunch:\n  modes:\n    jwt-mode: {command: [sleep, \"1\"]}\n",
+    );
+    let ran = authconform(&[
+        "run",
+        "scenarios/jwt/core.yaml",
+        "-t",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("\"jwt-mode\", which dialect generic does not have"),
+        "{}",
+        ran.stderr
+    );
 }

@@ -175,9 +175,9 @@ pub async fn run(
     // A launched server's last output is kept for the modes where something went wrong: the
     // work directory that held its logs is gone by now.
     let troubled = |mode: &str| {
-        cases.iter().any(|c| {
-            c.mode == mode && matches!(c.status, CaseStatus::Failed | CaseStatus::Errored)
-        })
+        cases
+            .iter()
+            .any(|c| c.mode == mode && matches!(c.status, CaseStatus::Failed | CaseStatus::Errored))
     };
     let target_logs = logs
         .into_iter()

@@ -280,7 +280,9 @@ impl Document {
     fn outline(self) -> &'static str {
         match self {
             Document::Scenario => "`suite: …`, `dialect: …`, `modes: […]`, `cases: […]`",
-            Document::Target => "`name: …`, `dialect: …`, then `base_url: …` with `modes: […]`, or `launch: …`",
+            Document::Target => {
+                "`name: …`, `dialect: …`, then `base_url: …` with `modes: […]`, or `launch: …`"
+            }
             Document::Profile => "`name: …`, `endpoints: …`, `modes: …`",
             Document::Requirements => "`requirements: […]`",
         }
@@ -350,7 +352,10 @@ fn explain(message: &str, kind: Document, text: &str) -> (String, String) {
     }
     if message.starts_with("multiple YAML documents") {
         return (
-            format!("the file holds more than one YAML document (`---`); {} is one document", kind.what()),
+            format!(
+                "the file holds more than one YAML document (`---`); {} is one document",
+                kind.what()
+            ),
             "put each suite in a file of its own, or remove the `---` line".into(),
         );
     }
@@ -368,7 +373,9 @@ fn explain(message: &str, kind: Document, text: &str) -> (String, String) {
             };
             return (
                 format!("expected a whole number from 0 to {most} here"),
-                format!("write a plain whole number (no exponent, no fraction); {manual} gives each key's range"),
+                format!(
+                    "write a plain whole number (no exponent, no fraction); {manual} gives each key's range"
+                ),
             );
         }
     }
@@ -400,7 +407,11 @@ fn explain(message: &str, kind: Document, text: &str) -> (String, String) {
             .unwrap_or("");
         let whole_file = !(first.starts_with(|c: char| c.is_alphanumeric()) && first.contains(':'));
         let hint = if whole_file {
-            format!("{} is a mapping ({}); see {manual}", kind.what(), kind.outline())
+            format!(
+                "{} is a mapping ({}); see {manual}",
+                kind.what(),
+                kind.outline()
+            )
         } else {
             format!("this key takes a mapping (`{{ key: value }}`); see {manual}")
         };
@@ -440,7 +451,10 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, Diagnostics> {
     let mut suite: Suite = parse_yaml(path, text).map_err(|first| {
         let mut all = vec![first];
         for more in case_by_case(path, text) {
-            if !all.iter().any(|d| d.line == more.line && d.message == more.message) {
+            if !all
+                .iter()
+                .any(|d| d.line == more.line && d.message == more.message)
+            {
                 all.push(more);
             }
         }

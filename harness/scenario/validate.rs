@@ -82,7 +82,7 @@ fn check_suite_modes(c: &mut Checker, suite: &Suite, dialect: Dialect) {
         );
     }
     for mode in &suite.modes {
-        if dialect != Dialect::Generic && dialect.mode(&mode.value).is_none() {
+        if dialect.mode(&mode.value).is_none() {
             c.report(
                 &mode.referenced,
                 format!("dialect {dialect} has no auth mode {:?}", mode.value),
@@ -147,7 +147,11 @@ pub const TLS_FILES: &[&str] = &["ca", "other_ca", "self_signed_cert"];
 /// CR, LF and NUL cannot be sent in a request line or a header (they would split it): refused
 /// here rather than at send time.
 fn line_breaks(c: &mut Checker, text: &Text, what: &str) {
-    if let Some(bad) = text.value.chars().find(|ch| matches!(ch, '\r' | '\n' | '\0')) {
+    if let Some(bad) = text
+        .value
+        .chars()
+        .find(|ch| matches!(ch, '\r' | '\n' | '\0'))
+    {
         c.report(
             &text.referenced,
             format!("{what} may not hold {:?}", bad),

@@ -574,7 +574,8 @@ async fn wait_ready(
                 return Err("interrupted while waiting for the target to become ready".into());
             }
         }
-        let pause = Duration::from_millis(100).min(give_up.saturating_duration_since(Instant::now()));
+        let pause =
+            Duration::from_millis(100).min(give_up.saturating_duration_since(Instant::now()));
         tokio::time::sleep(pause).await;
     }
     let bound = if until.deadline < started + timeout {

@@ -70,10 +70,19 @@ mod tests {
 
     #[test]
     fn loopback_urls() {
-        for url in ["http://127.0.0.1:1", "http://localhost/", "http://[::1]:8/", "http://127.9.9.9"] {
+        for url in [
+            "http://127.0.0.1:1",
+            "http://localhost/",
+            "http://[::1]:8/",
+            "http://127.9.9.9",
+        ] {
             assert!(is_loopback_url(url), "{url}");
         }
-        for url in ["http://192.0.2.1:8000", "http://example.com", "http://[2001:db8::1]/"] {
+        for url in [
+            "http://192.0.2.1:8000",
+            "http://example.com",
+            "http://[2001:db8::1]/",
+        ] {
             assert!(!is_loopback_url(url), "{url}");
         }
     }
@@ -169,9 +178,7 @@ pub const LAUNCH_VALUES: &[&str] = &[
 /// Whether a YAML text is a target file rather than a suite: a mapping with `base_url` or
 /// `launch` and no `suite`.
 pub fn looks_like_target(text: &str) -> bool {
-    let Ok(keys) =
-        serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text)
-    else {
+    let Ok(keys) = serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text) else {
         return false;
     };
     !keys.contains_key("suite") && (keys.contains_key("base_url") || keys.contains_key("launch"))
@@ -270,7 +277,9 @@ fn mask_user_info(line: &str) -> String {
         return line.to_owned();
     };
     let rest = &line[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#', ' ', '"', '\'']).unwrap_or(rest.len());
+    let authority_end = rest
+        .find(['/', '?', '#', ' ', '"', '\''])
+        .unwrap_or(rest.len());
     let Some(at) = rest[..authority_end].rfind('@') else {
         return line.to_owned();
     };
@@ -369,21 +378,23 @@ pub fn check(file: &TargetFile, path: &Path, text: &str) -> Vec<Diagnostic> {
                     Ok(_) => {}
                 }
             }
-            if let Some(mode) = &launch.file_mode {
-                if let Err(e) = parse_file_mode(&mode.value) {
-                    problems.push(at(
-                        mode,
-                        e,
-                        "e.g. `file_mode: \"0640\"` with the server's group",
-                    ));
-                }
+            if let Some(mode) = &launch.file_mode
+                && let Err(e) = parse_file_mode(&mode.value)
+            {
+                problems.push(at(
+                    mode,
+                    e,
+                    "e.g. `file_mode: \"0640\"` with the server's group",
+                ));
             }
             for spec in launch.modes.values() {
                 if spec.command.value.is_empty() {
                     let p = &spec.command.referenced;
-                    problems.push(Diagnostic::new(path, "`command` is empty")
-                        .at(text, p.line(), p.column())
-                        .hint("give the program and its arguments as a list"));
+                    problems.push(
+                        Diagnostic::new(path, "`command` is empty")
+                            .at(text, p.line(), p.column())
+                            .hint("give the program and its arguments as a list"),
+                    );
                 }
                 let texts = spec
                     .command
@@ -429,7 +440,7 @@ pub fn check(file: &TargetFile, path: &Path, text: &str) -> Vec<Diagnostic> {
         None => file.modes.iter().collect(),
     };
     for mode in modes {
-        if dialect != Dialect::Generic && dialect.mode(&mode.value).is_none() {
+        if dialect.mode(&mode.value).is_none() {
             let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
             problems.push(at(
                 mode,
@@ -440,7 +451,7 @@ pub fn check(file: &TargetFile, path: &Path, text: &str) -> Vec<Diagnostic> {
     }
     if let Some(launch) = &file.launch {
         for (name, spec) in &launch.modes {
-            if dialect != Dialect::Generic && dialect.mode(name).is_none() {
+            if dialect.mode(name).is_none() {
                 let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
                 // The mode's key has no position of its own; its command is right below it.
                 let place = &spec.command.referenced;

@@ -224,8 +224,13 @@ mod tests {
             .parse()
             .unwrap();
         let alive = |pid: i32| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .is_ok_and(|s| !s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+                !s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
         };
         assert!(alive(escaped), "the daemonized sleep runs before the stop");
         let marker = process.marker.clone();
