@@ -3,7 +3,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_BAD_INPUT, default_paths, emit};
-use crate::dialect::Dialect;
 use crate::scenario::load_all;
 
 /// List suites and cases, or the endpoint names and auth modes each dialect knows.
@@ -20,12 +19,7 @@ pub fn execute(args: ListArgs) -> i32 {
     use std::fmt::Write as _;
     let mut out = String::new();
     if args.endpoints {
-        for dialect in [
-            Dialect::Chroma,
-            Dialect::Weaviate,
-            Dialect::Cratedb,
-            Dialect::Generic,
-        ] {
+        for dialect in crate::dialect::profile::all() {
             if dialect.endpoints().is_empty() && dialect.modes().is_empty() {
                 continue;
             }

@@ -50,15 +50,13 @@ pub struct ServeArgs {
 }
 
 pub(crate) fn parse_dialect(text: &str) -> Result<Dialect, String> {
-    match text {
-        "chroma" => Ok(Dialect::Chroma),
-        "weaviate" => Ok(Dialect::Weaviate),
-        "cratedb" => Ok(Dialect::Cratedb),
-        "generic" => Ok(Dialect::Generic),
-        other => Err(format!(
-            "unknown dialect {other:?}: expected chroma, weaviate, cratedb or generic"
-        )),
-    }
+    Dialect::named(text).ok_or_else(|| {
+        let known: Vec<&str> = crate::dialect::profile::all()
+            .iter()
+            .map(|d| d.name())
+            .collect();
+        format!("unknown dialect {text:?}: expected one of {}", known.join(", "))
+    })
 }
 
 pub fn execute(args: ServeArgs) -> i32 {

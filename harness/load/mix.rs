@@ -84,11 +84,12 @@ pub fn credentials_of(
             vec![("Authorization".to_owned(), format!("Bearer {t}"))]
         }
         TokenTransport::Header(name) => vec![(name.to_owned(), t.to_owned())],
+        TokenTransport::Prefixed(name, prefix) => vec![(name.to_owned(), format!("{prefix}{t}"))],
         TokenTransport::Query(_) => Vec::new(),
     };
     match (mode.store, mode.token_transport) {
         (CredentialStore::Htpasswd, _) | (CredentialStore::Settings, None) => {
-            if dialect == Dialect::Cratedb && mode.name != "password" {
+            if dialect.reference() == Some("cratedb") && mode.name != "password" {
                 return Err(format!(
                     "load runs CrateDB in mode password only, not {}",
                     mode.name
@@ -157,8 +158,8 @@ mod tests {
     #[test]
     fn basic_mix_has_wrong_password_and_unknown_user() {
         let c = creds();
-        let mode = Dialect::Chroma.mode("basic").unwrap();
-        let (valid, invalid) = credentials_of(Dialect::Chroma, mode, &c, None).unwrap();
+        let mode = Dialect::builtin("chroma").mode("basic").unwrap();
+        let (valid, invalid) = credentials_of(Dialect::builtin("chroma"), mode, &c, None).unwrap();
         assert!(valid.valid && valid.headers[0].1.starts_with("Basic "));
         assert_eq!(invalid.len(), 2);
         assert!(
@@ -171,8 +172,8 @@ mod tests {
     #[test]
     fn token_modes_use_their_transport() {
         let c = creds();
-        let mode = Dialect::Chroma.mode("token-x-chroma").unwrap();
-        let (valid, invalid) = credentials_of(Dialect::Chroma, mode, &c, None).unwrap();
+        let mode = Dialect::builtin("chroma").mode("token-x-chroma").unwrap();
+        let (valid, invalid) = credentials_of(Dialect::builtin("chroma"), mode, &c, None).unwrap();
         assert_eq!(valid.headers[0].0, "X-Chroma-Token");
         assert_ne!(invalid[0].headers[0].1, valid.headers[0].1);
         assert!(invalid[1].headers.is_empty());

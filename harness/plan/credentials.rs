@@ -95,6 +95,9 @@ pub(super) fn credential_headers(
             format!("Bearer {token}").into_bytes(),
         )),
         TokenTransport::Header(name) => Some((name.to_owned(), token.into_bytes())),
+        TokenTransport::Prefixed(name, prefix) => {
+            Some((name.to_owned(), format!("{prefix}{token}").into_bytes()))
+        }
         TokenTransport::Query(name) => {
             path.push(if path.contains('?') { '&' } else { '?' });
             path.push_str(&format!("{name}={}", percent_encode(&token)));

@@ -1,6 +1,9 @@
 //! Chroma 0.6.3's Python server, as far as authentication shows (`../shared/spec/chroma.md`):
 //! routing first (404, 405), then the auth provider on protected routes, then the handler.
 
+/// The mode with SimpleRBAC on top of the token users file.
+pub const RBAC_MODE: &str = "token-rbac";
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

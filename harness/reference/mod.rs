@@ -2,6 +2,7 @@
 //!
 //! It is the thing under test, so it never imports the harness side (scenarios, runner, reports).
 
+pub mod basic;
 pub mod chroma;
 pub mod cratedb;
 pub mod faults;

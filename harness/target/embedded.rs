@@ -1,12 +1,11 @@
 //! Configures the reference server for one dialect and mode, from the same credential file or
 //! settings a real server of that dialect would read.
 
-use crate::dialect::chroma as chroma_dialect;
 use crate::dialect::{CredentialStore, Dialect, Mode};
 use crate::fixtures::pki::TlsLab;
 use crate::fixtures::{Credentials, files, settings};
 use crate::reference::flaws::Flaws;
-use crate::reference::{self, chroma, cratedb, generic, weaviate};
+use crate::reference::{self, basic, chroma, cratedb, generic, weaviate};
 use crate::scenario::model::SuiteTls;
 
 /// What a server in `mode` reads: htpasswd, a single token, a token users file, or settings.
@@ -40,8 +39,8 @@ pub async fn app_with_flaws(
     credential_file: &str,
     flaws: &Flaws,
 ) -> Result<axum::Router, String> {
-    match dialect {
-        Dialect::Chroma => {
+    match dialect.reference() {
+        Some("chroma") => {
             let header = if mode.name == "token-x-chroma" {
                 chroma::TokenHeader::XChromaToken
             } else {
@@ -52,22 +51,27 @@ pub async fn app_with_flaws(
                 _ => chroma::Authn::token(credential_file, header)?,
             };
             let server = chroma::Chroma::new(authn).with_flaws(flaws);
-            let server = if mode.name == chroma_dialect::RBAC_MODE {
+            let server = if mode.name == chroma::RBAC_MODE {
                 server.with_authz(chroma::Authz::parse(credential_file)?)
             } else {
                 server
             };
             Ok(server.router())
         }
-        Dialect::Weaviate => {
+        Some("weaviate") => {
             let mut settings = weaviate::Settings::parse(credential_file);
             settings.discover().await?;
             Ok(weaviate::Weaviate::from_settings(&settings)?
                 .with_flaws(flaws)?
                 .router())
         }
-        Dialect::Cratedb => Ok(cratedb::CrateDb::from_settings(credential_file, flaws)?.router()),
-        Dialect::Generic => Ok(generic::Generic::from_settings(credential_file, flaws)?.router()),
+        Some("cratedb") => Ok(cratedb::CrateDb::from_settings(credential_file, flaws)?.router()),
+        Some("generic") => Ok(generic::Generic::from_settings(credential_file, flaws)?.router()),
+        Some("basic") => Ok(basic::Basic::new(credential_file, dialect.endpoints(), flaws)?.router()),
+        Some(other) => Err(format!("no reference server is called {other:?}")),
+        None => Err(format!(
+            "dialect {dialect} has no reference server: point the suites at a real server with a target file"
+        )),
     }
 }
 

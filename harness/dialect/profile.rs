@@ -1,0 +1,368 @@
+//! Dialect profiles: a server family described in YAML — its endpoints, its auth modes, the
+//! credential store a launched server is given, its readiness endpoint and the refusal it
+//! promises. The built-in profiles (`profiles/*.yaml`) are compiled into the binary; a target file
+//! may name a profile file of the user's instead.
+//!
+//! A profile is loaded once and kept for the life of the process (`&'static`): dialects are
+//! compared, hashed and copied as cheaply as the enum they replace.
+
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use serde::Deserialize;
+
+use super::{CredentialKind, CredentialStore, Dialect, Endpoint, Mode, Profile, TokenTransport};
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::load::{Document, parse_yaml_as, read_text};
+
+/// The built-in profiles, as shipped in `profiles/`.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("chroma", include_str!("../../profiles/chroma.yaml")),
+    ("weaviate", include_str!("../../profiles/weaviate.yaml")),
+    ("cratedb", include_str!("../../profiles/cratedb.yaml")),
+    ("generic", include_str!("../../profiles/generic.yaml")),
+    ("http-basic", include_str!("../../profiles/http-basic.yaml")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// A profile this one builds on: its endpoints and modes, then this file's (same names
+    /// replace). Suites of the parent dialect run on targets of this one.
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// The embedded reference server that implements the profile, if any.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// The endpoint whose path the readiness probe asks for.
+    #[serde(default)]
+    pub ready: Option<String>,
+    #[serde(default)]
+    pub refusal: Option<RefusalFile>,
+    /// Response headers that may echo the user name the client sent (never the password):
+    /// uniform-rejection comparisons leave them out.
+    #[serde(default)]
+    pub echo_headers: Vec<String>,
+    #[serde(default)]
+    pub endpoints: Vec<EndpointFile>,
+    #[serde(default)]
+    pub modes: Vec<ModeFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalFile {
+    /// The statuses a refusal may have.
+    pub status: Vec<u16>,
+    /// The `WWW-Authenticate` scheme a refusal carries.
+    #[serde(default)]
+    pub challenge: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointFile {
+    pub name: String,
+    #[serde(default = "get")]
+    pub method: String,
+    pub path: String,
+    /// A body sent when a case gives none (JSON unless `headers` says otherwise).
+    #[serde(default)]
+    pub body: Option<String>,
+    pub access: Access,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Public,
+    Protected,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeFile {
+    pub name: String,
+    #[serde(default)]
+    pub summary: String,
+    pub credentials: CredentialKind,
+    pub store: CredentialStore,
+    /// Where `auth: {token: …}` travels.
+    #[serde(default)]
+    pub token: Option<TransportFile>,
+    /// Where `auth: {token_elsewhere: …}` travels: the transport the mode does not read.
+    #[serde(default)]
+    pub token_elsewhere: Option<TransportFile>,
+}
+
+/// `bearer`, `{header: NAME}`, `{header: NAME, prefix: "ApiKey "}` or `{query: NAME}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TransportFile {
+    Word(String),
+    Header {
+        header: String,
+        #[serde(default)]
+        prefix: Option<String>,
+    },
+    Query {
+        query: String,
+    },
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl TransportFile {
+    fn build(&self) -> Result<TokenTransport, String> {
+        Ok(match self {
+            TransportFile::Word(w) if w == "bearer" => TokenTransport::AuthorizationBearer,
+            TransportFile::Word(w) => {
+                return Err(format!(
+                    "token transport {w:?} is not `bearer`, `{{header: NAME}}` or `{{query: NAME}}`"
+                ));
+            }
+            TransportFile::Header { header, prefix } => {
+                if reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err() {
+                    return Err(format!("{header:?} is not a header name"));
+                }
+                match prefix.as_deref() {
+                    None | Some("") => TokenTransport::Header(leak(header.clone())),
+                    Some(p) => TokenTransport::Prefixed(leak(header.clone()), leak(p.to_owned())),
+                }
+            }
+            TransportFile::Query { query } => TokenTransport::Query(leak(query.clone())),
+        })
+    }
+}
+
+/// Every profile this process knows: the built-in ones, then those loaded from files.
+fn registry() -> &'static Mutex<Vec<&'static Profile>> {
+    static REGISTRY: OnceLock<Mutex<Vec<&'static Profile>>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut known: Vec<&'static Profile> = Vec::new();
+        for (name, text) in BUILT_IN {
+            let file: ProfileFile = serde_saphyr::from_str(text)
+                .unwrap_or_else(|e| panic!("built-in profile {name} does not parse: {e}"));
+            let profile = build(file, &known, None)
+                .unwrap_or_else(|e| panic!("built-in profile {name} is wrong: {e}"));
+            known.push(profile);
+        }
+        Mutex::new(known)
+    })
+}
+
+/// Every known dialect, built-in ones first.
+pub fn all() -> Vec<Dialect> {
+    registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .map(|p| Dialect(p))
+        .collect()
+}
+
+/// The dialect called `name`.
+pub fn find(name: &str) -> Option<Dialect> {
+    registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| Dialect(p))
+}
+
+/// Loads a profile file of the user's and makes its dialect known to the rest of the run. A
+/// second load of the same name returns the first when the files agree.
+pub fn load_file(path: &Path) -> Result<Dialect, Diagnostic> {
+    let text = read_text(path)?;
+    let file: ProfileFile = parse_yaml_as(path, &text, Document::Profile)?;
+    let name = file.name.clone();
+    let mut known = registry().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(existing) = known.iter().find(|p| p.name == name) {
+        let same_file = existing.source.as_deref() == std::path::absolute(path).ok().as_deref();
+        return if same_file {
+            Ok(Dialect(existing))
+        } else {
+            Err(Diagnostic::new(
+                path,
+                format!("a dialect called {name:?} is already known"),
+            )
+            .hint("give the profile a name of its own; `authconform dialects` lists the known ones"))
+        };
+    }
+    let source = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let profile = build(file, &known, Some(source)).map_err(|e| {
+        Diagnostic::new(path, e).hint("see README § Dialect profiles for the format")
+    })?;
+    known.push(profile);
+    Ok(Dialect(profile))
+}
+
+/// Checks a profile file and turns it into a dialect, its parent's endpoints and modes first.
+/// `source` is the file a user's profile came from.
+pub fn build(
+    file: ProfileFile,
+    known: &[&'static Profile],
+    source: Option<std::path::PathBuf>,
+) -> Result<&'static Profile, String> {
+    if file.name.is_empty()
+        || !file
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        return Err(format!(
+            "profile name {:?} must be lower case letters, digits, `-` and `_`",
+            file.name
+        ));
+    }
+    let parent = match &file.extends {
+        None => None,
+        Some(name) => Some(
+            *known
+                .iter()
+                .find(|p| p.name == name.as_str())
+                .ok_or_else(|| format!("`extends: {name}` names no known dialect"))?,
+        ),
+    };
+    let mut endpoints: Vec<Endpoint> = parent.map(|p| p.endpoints.to_vec()).unwrap_or_default();
+    for e in &file.endpoints {
+        if !e.path.starts_with('/') || e.path.contains(['\r', '\n', '\0']) {
+            return Err(format!(
+                "endpoint {:?}: the path must start with `/` and hold no CR, LF or NUL",
+                e.name
+            ));
+        }
+        if e.method.is_empty() || !e.method.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(format!(
+                "endpoint {:?}: {:?} is not an HTTP method in capitals",
+                e.name, e.method
+            ));
+        }
+        let built = Endpoint {
+            name: leak(e.name.clone()),
+            method: leak(e.method.clone()),
+            path: leak(e.path.clone()),
+            body: e.body.clone().map(leak),
+            public: e.access == Access::Public,
+        };
+        match endpoints.iter_mut().find(|x| x.name == e.name) {
+            Some(existing) => *existing = built,
+            None => endpoints.push(built),
+        }
+    }
+    let mut modes: Vec<Mode> = parent.map(|p| p.modes.to_vec()).unwrap_or_default();
+    for m in &file.modes {
+        let transport = match (&m.token, &m.token_elsewhere) {
+            (Some(t), Some(e)) => Some((t.build()?, e.build()?)),
+            (Some(t), None) => {
+                let t = t.build()?;
+                let other = match t {
+                    TokenTransport::AuthorizationBearer => TokenTransport::Query("access_token"),
+                    _ => TokenTransport::AuthorizationBearer,
+                };
+                Some((t, other))
+            }
+            (None, Some(_)) => {
+                return Err(format!(
+                    "mode {:?}: `token_elsewhere` needs `token`",
+                    m.name
+                ));
+            }
+            (None, None) => None,
+        };
+        let built = Mode {
+            name: leak(m.name.clone()),
+            summary: leak(m.summary.clone()),
+            credentials: m.credentials,
+            store: m.store,
+            token_transport: transport,
+            needs_issuer: m.credentials == CredentialKind::Jwt,
+        };
+        match modes.iter_mut().find(|x| x.name == m.name) {
+            Some(existing) => *existing = built,
+            None => modes.push(built),
+        }
+    }
+    if modes.is_empty() {
+        return Err("a profile needs at least one mode under `modes`".into());
+    }
+    let ready = match (&file.ready, parent) {
+        (Some(name), _) => {
+            if !endpoints.iter().any(|e| e.name == name.as_str()) {
+                return Err(format!("`ready: {name}` names no endpoint of the profile"));
+            }
+            Some(leak(name.clone()))
+        }
+        (None, Some(p)) => p.ready,
+        (None, None) => None,
+    };
+    let (refusal_status, refusal_challenge) = match (&file.refusal, parent) {
+        (Some(r), _) => (
+            &*Box::leak(r.status.clone().into_boxed_slice()),
+            r.challenge.clone().map(leak),
+        ),
+        (None, Some(p)) => (p.refusal_status, p.refusal_challenge),
+        (None, None) => (&[][..], None),
+    };
+    let mut echo: Vec<&'static str> = parent.map(|p| p.echo_headers.to_vec()).unwrap_or_default();
+    echo.extend(file.echo_headers.iter().map(|h| leak(h.to_ascii_lowercase())));
+    let reference = file
+        .reference
+        .clone()
+        .map(leak)
+        .or_else(|| parent.and_then(|p| p.reference));
+    Ok(Box::leak(Box::new(Profile {
+        name: leak(file.name),
+        description: leak(file.description),
+        extends: parent.map(Dialect),
+        reference,
+        ready,
+        refusal_status,
+        refusal_challenge,
+        echo_headers: Box::leak(echo.into_boxed_slice()),
+        endpoints: Box::leak(endpoints.into_boxed_slice()),
+        modes: Box::leak(modes.into_boxed_slice()),
+        source,
+    })))
+}
+
+/// A profile as YAML, for `authconform dialects show` (its own file for a built-in one).
+pub fn show(dialect: Dialect) -> String {
+    if let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == dialect.name()) {
+        return (*text).to_owned();
+    }
+    let p = dialect.0;
+    let mut out = format!("name: {}\n", p.name);
+    if !p.description.is_empty() {
+        out.push_str(&format!("description: {:?}\n", p.description));
+    }
+    if let Some(parent) = p.extends {
+        out.push_str(&format!("extends: {parent}\n"));
+    }
+    if let Some(r) = p.ready {
+        out.push_str(&format!("ready: {r}\n"));
+    }
+    out.push_str("endpoints:\n");
+    for e in p.endpoints {
+        let access = if e.public { "public" } else { "protected" };
+        out.push_str(&format!(
+            "  - {{ name: {}, method: {}, path: {:?}, access: {access} }}\n",
+            e.name, e.method, e.path
+        ));
+    }
+    out.push_str("modes:\n");
+    for m in p.modes {
+        out.push_str(&format!("  - name: {}\n    store: {}\n", m.name, m.store.name()));
+    }
+    out
+}
