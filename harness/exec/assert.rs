@@ -352,6 +352,7 @@ pub fn status_matches(check: &StatusCheck, status: u16) -> bool {
         StatusCheck::Code(c) => *c == status,
         StatusCheck::AnyOf(list) => list.contains(&status),
         StatusCheck::Class(class) => status / 100 == *class,
+        StatusCheck::NotClass(class) => status / 100 != *class,
     }
 }
 
@@ -364,6 +365,7 @@ pub fn describe_status(check: &StatusCheck) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         StatusCheck::Class(class) => format!("{class}xx"),
+        StatusCheck::NotClass(class) => format!("not {class}xx"),
     }
 }
 
@@ -416,6 +418,9 @@ mod tests {
         assert!(!status_matches(&StatusCheck::AnyOf(vec![401, 403]), 200));
         assert!(status_matches(&StatusCheck::Class(4), 418));
         assert!(!status_matches(&StatusCheck::Class(4), 500));
+        assert!(status_matches(&StatusCheck::NotClass(2), 401));
+        assert!(status_matches(&StatusCheck::NotClass(2), 404));
+        assert!(!status_matches(&StatusCheck::NotClass(2), 204));
     }
 
     #[test]

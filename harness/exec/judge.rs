@@ -60,10 +60,14 @@ pub(super) fn assemble(
                 in_mode.filter(|(_, (c, _, _))| c.suite == suite_index && c.mode == mode.value)
             {
                 let case = &suite.cases[planned.case];
+                let name = match &planned.endpoint {
+                    Some(endpoint) => format!("{} @{endpoint}", case.name.value),
+                    None => case.name.value.clone(),
+                };
                 let mut result = CaseResult {
                     suite: suite.suite.value.clone(),
                     file: loaded.path.display().to_string(),
-                    name: case.name.value.clone(),
+                    name,
                     line: case.name.referenced.line(),
                     mode: mode.value.clone(),
                     level: planned.level,

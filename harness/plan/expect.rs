@@ -15,7 +15,10 @@ pub(super) fn expectation(ctx: &Ctx, case: &Case) -> Result<Expectation, Diagnos
     let status = e.status.as_ref().map(|s| match &s.value {
         StatusSpec::Code(c) => StatusCheck::Code(*c),
         StatusSpec::AnyOf(list) => StatusCheck::AnyOf(list.clone()),
-        StatusSpec::Class(class) => StatusCheck::Class(parse_status_class(class).unwrap_or(0)),
+        StatusSpec::Class(class) => match class.strip_prefix("not ") {
+            Some(other) => StatusCheck::NotClass(parse_status_class(other).unwrap_or(0)),
+            None => StatusCheck::Class(parse_status_class(class).unwrap_or(0)),
+        },
     });
     let mut headers = Vec::new();
     for (name, spec) in &e.headers {

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use crate::dialect::{Dialect, Mode};
+use crate::dialect::{Dialect, Endpoint, Mode};
 use crate::duration::parse_duration;
 use crate::fixtures::Credentials;
 use crate::jwt::TokenSpec;
@@ -61,6 +61,8 @@ pub enum StatusCheck {
     AnyOf(Vec<u16>),
     /// `4` for `4xx`.
     Class(u16),
+    /// `2` for `not 2xx`: any status outside the class (what a refusal must be, whatever its code).
+    NotClass(u16),
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +145,8 @@ pub struct ClientTls {
 pub struct PlannedCase {
     pub suite: usize,
     pub case: usize,
+    /// The endpoint a case written for a role (`endpoint: protected`) was bound to.
+    pub endpoint: Option<String>,
     pub mode: String,
     pub level: Level,
     pub request: HttpRequest,
@@ -235,7 +239,9 @@ pub fn plan_cases(
     for &suite_index in suite_indexes {
         let loaded = &suites[suite_index];
         let first_of_suite = planned.len();
-        let in_mode: Vec<(usize, &Case)> = loaded
+        let dialect = loaded.suite.dialect.value;
+        // A case written for a role (`endpoint: protected`) runs once per endpoint of that role.
+        let in_mode: Vec<(usize, &Case, Option<Endpoint>)> = loaded
             .suite
             .cases
             .iter()
@@ -245,18 +251,29 @@ pub fn plan_cases(
                     .as_ref()
                     .is_none_or(|m| m.iter().any(|t| t.value == mode.name))
             })
+            .flat_map(|(i, c)| match role_of(dialect, target, c) {
+                Some(public) => target
+                    .endpoints_with_access(dialect, public)
+                    .into_iter()
+                    .map(|e| (i, c, Some(e)))
+                    .collect::<Vec<_>>(),
+                None => vec![(i, c, None)],
+            })
             .collect();
-        for (case_index, case) in &in_mode {
+        for (case_index, case, bound) in &in_mode {
             let ctx = Ctx {
                 loaded,
                 values: &values,
             };
-            match plan_case(&ctx, case, mode, target) {
+            match plan_case(&ctx, case, mode, target, bound.as_ref()) {
                 Ok((request, mut expect, tls, steps)) => {
+                    // A partner of a role case is the one bound to the same endpoint, if any.
                     let index_of = |name: &str| {
+                        let named = |(_, c, _): &&(usize, &Case, Option<Endpoint>)| c.name.value == name;
                         in_mode
                             .iter()
-                            .position(|(_, c)| c.name.value == name)
+                            .position(|x| named(&x) && x.2.map(|e| e.name) == bound.map(|e| e.name))
+                            .or_else(|| in_mode.iter().position(|x| named(&x)))
                             .map(|p| first_of_suite + p)
                     };
                     expect.same_as = case
@@ -271,6 +288,7 @@ pub fn plan_cases(
                                 .ignore_headers
                                 .iter()
                                 .map(|h| h.to_ascii_lowercase())
+                                .chain(target.echo_headers(dialect))
                                 .collect();
                             Some((index_of(&o.value)?, ignored))
                         });
@@ -289,6 +307,7 @@ pub fn plan_cases(
                     planned.push(PlannedCase {
                         suite: suite_index,
                         case: *case_index,
+                        endpoint: bound.map(|e| e.name.to_owned()),
                         mode: mode.name.to_owned(),
                         level: case.level.value,
                         request,
@@ -383,18 +402,39 @@ impl Ctx<'_> {
 
 type PlannedParts = (HttpRequest, Expectation, ClientTls, Steps);
 
+/// Whether a case is written for a role: `Some(true)` for `endpoint: public`, `Some(false)` for
+/// `endpoint: protected`, where neither the target nor the suite's dialect has an endpoint of
+/// that name.
+fn role_of(dialect: Dialect, target: &Target, case: &Case) -> Option<bool> {
+    let name = &case.request.endpoint.as_ref()?.value;
+    let public = match name.as_str() {
+        "public" => true,
+        "protected" => false,
+        _ => return None,
+    };
+    target.endpoint(dialect, name).is_none().then_some(public)
+}
+
 fn plan_case(
     ctx: &Ctx,
     case: &Case,
     mode: &Mode,
     target: &Target,
+    bound: Option<&Endpoint>,
 ) -> Result<PlannedParts, Diagnostic> {
     let r = &case.request;
     let dialect = ctx.loaded.suite.dialect.value;
-    let endpoint = r.endpoint.as_ref().and_then(|e| dialect.endpoint(&e.value));
-    let mut path = match (&r.path, &r.endpoint) {
+    let endpoint = match bound {
+        Some(e) => Some(*e),
+        None => r
+            .endpoint
+            .as_ref()
+            .and_then(|e| target.endpoint(dialect, &e.value)),
+    };
+    let endpoint = endpoint.as_ref();
+    let mut path = match (&r.path, endpoint) {
         (Some(p), _) => ctx.render(p)?,
-        (None, Some(e)) => target.path_of(dialect, &e.value).unwrap_or_default(),
+        (None, Some(e)) => e.path.to_owned(),
         (None, None) => String::new(),
     };
     let method = match (&r.method, endpoint) {

@@ -179,7 +179,9 @@ fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, case: &Case) 
     }
     match (&request.endpoint, &request.path) {
         (Some(e), None) => {
-            if dialect.endpoint(&e.value).is_none() {
+            // `public` and `protected` name a role: every endpoint of the target with that access.
+            let role = matches!(e.value.as_str(), "public" | "protected");
+            if dialect.endpoint(&e.value).is_none() && !role {
                 let names: Vec<_> = dialect.endpoints().iter().map(|e| e.name).collect();
                 let hint = if names.is_empty() {
                     format!("dialect {dialect} has no named endpoints: give `path` instead")
@@ -617,11 +619,15 @@ fn check_status(c: &mut Checker, status: &Spanned<StatusSpec>) {
             "the list has a number that is not an HTTP status code",
             "status codes run from 100 to 599",
         ),
-        StatusSpec::Class(class) if parse_status_class(class).is_none() => c.report(
-            at,
-            format!("{class:?} is not a status class"),
-            "write a class as 1xx, 2xx, 3xx, 4xx or 5xx",
-        ),
+        StatusSpec::Class(class)
+            if parse_status_class(class.strip_prefix("not ").unwrap_or(class)).is_none() =>
+        {
+            c.report(
+                at,
+                format!("{class:?} is not a status class"),
+                "write a class as 1xx, 2xx, 3xx, 4xx or 5xx, or `not 2xx` for any other",
+            )
+        }
         _ => {}
     }
 }

@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::dialect::{Dialect, Mode};
+use crate::dialect::{Dialect, Endpoint, Mode};
 use crate::duration::parse_duration;
 use crate::fixtures::pki::{CertKey, TlsLab};
 use crate::fixtures::{Credentials, User, files};
@@ -52,7 +52,10 @@ pub struct Target {
     /// `None` for the embedded server, which speaks every dialect it implements.
     pub dialect: Option<Dialect>,
     kind: Kind,
-    endpoints: BTreeMap<String, String>,
+    /// The endpoints the target file lists, merged with its dialect's of the same name.
+    endpoints: Vec<Endpoint>,
+    /// Headers that may echo the user name sent (lower case), from the target file.
+    echo_headers: Vec<String>,
     fixtures: TargetFixtures,
     ready_path: Option<String>,
     ready_status: u16,
@@ -84,7 +87,8 @@ impl Target {
             name: "embedded reference server".into(),
             dialect: None,
             kind: Kind::Embedded,
-            endpoints: BTreeMap::new(),
+            endpoints: Vec::new(),
+            echo_headers: Vec::new(),
             fixtures: TargetFixtures::default(),
             ready_path: None,
             ready_status: 200,
@@ -107,7 +111,7 @@ impl Target {
     }
 
     pub fn from_file(path: &Path) -> Result<Target, Diagnostic> {
-        let (file, text) = load_target(path)?;
+        let (file, text, dialect) = load_target(path)?;
         let set = |name: &str| std::env::var_os(name).is_some();
         if let Some(first) = model::unset_variables(&file, path, &text, &set)
             .into_iter()
@@ -165,12 +169,17 @@ impl Target {
         };
         Ok(Target {
             name: file.name.value,
-            dialect: Some(file.dialect.value),
+            dialect: Some(dialect),
             kind,
             endpoints: file
                 .endpoints
-                .into_iter()
-                .map(|(k, v)| (k, v.value))
+                .iter()
+                .map(|(name, spec)| target_endpoint(dialect, name, spec))
+                .collect(),
+            echo_headers: file
+                .echo_headers
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
                 .collect(),
             fixtures: file.fixtures,
             ready_path: file.ready.path.map(|p| p.value),
@@ -188,7 +197,7 @@ impl Target {
     /// Why this target cannot run suites of `dialect` in `mode`; `None` when it can.
     pub fn unsupported(&self, dialect: Dialect, mode: &str) -> Option<String> {
         if let Some(own) = self.dialect
-            && own != dialect
+            && !own.speaks(dialect)
         {
             return Some(format!(
                 "target {:?} is {own}, the suite is {dialect}",
@@ -197,6 +206,11 @@ impl Target {
         }
         let offered: Vec<&str> = match &self.kind {
             Kind::Embedded => {
+                if dialect.reference().is_none() {
+                    return Some(format!(
+                        "dialect {dialect} has no reference server: give a target file (`-t`) for a real one"
+                    ));
+                }
                 return (dialect.modes().is_empty() || dialect.mode(mode).is_none())
                     .then(|| format!("the embedded server has no {dialect} {mode} mode yet"));
             }
@@ -246,12 +260,46 @@ impl Target {
         }
     }
 
+    /// The endpoint `name` as this target serves it: the target file's definition, else its
+    /// dialect's, else that of the suite's dialect `suite`.
+    pub fn endpoint(&self, suite: Dialect, name: &str) -> Option<Endpoint> {
+        self.endpoints
+            .iter()
+            .find(|e| e.name == name)
+            .copied()
+            .or_else(|| self.dialect.and_then(|d| d.endpoint(name)).copied())
+            .or_else(|| suite.endpoint(name).copied())
+    }
+
     /// The path of a named endpoint on this target.
     pub fn path_of(&self, dialect: Dialect, endpoint: &str) -> Option<String> {
-        self.endpoints
-            .get(endpoint)
-            .cloned()
-            .or_else(|| dialect.endpoint(endpoint).map(|e| e.path.to_owned()))
+        self.endpoint(dialect, endpoint).map(|e| e.path.to_owned())
+    }
+
+    /// Every public (or protected) endpoint of this target, for cases written for the role
+    /// (`endpoint: protected`): the ones the target file lists when it lists any with their
+    /// access, else its dialect's.
+    pub fn endpoints_with_access(&self, suite: Dialect, public: bool) -> Vec<Endpoint> {
+        let listed: Vec<Endpoint> = if self.endpoints.is_empty() {
+            self.dialect.unwrap_or(suite).endpoints().to_vec()
+        } else {
+            self.endpoints.clone()
+        };
+        listed.into_iter().filter(|e| e.public == public).collect()
+    }
+
+    /// The headers uniform-rejection comparisons leave out for suites of `dialect`: those its
+    /// profile and the target's declare as echoing the user name.
+    pub fn echo_headers(&self, dialect: Dialect) -> Vec<String> {
+        let own = self.dialect.map(|d| d.profile().echo_headers).unwrap_or(&[]);
+        dialect
+            .profile()
+            .echo_headers
+            .iter()
+            .chain(own)
+            .map(|h| (*h).to_owned())
+            .chain(self.echo_headers.iter().cloned())
+            .collect()
     }
 
     /// The credentials to use with this target: generated ones, except on a running server, where
@@ -366,7 +414,11 @@ impl Target {
             }
         };
         let path = self.ready_path.clone().unwrap_or_else(|| {
-            self.path_of(dialect, "heartbeat")
+            let own = self.dialect.unwrap_or(dialect);
+            own.profile()
+                .ready
+                .or(dialect.profile().ready)
+                .and_then(|name| self.path_of(dialect, name))
                 .unwrap_or_else(|| "/".into())
         });
         let probe_identity = match tls {
@@ -586,6 +638,30 @@ async fn wait_ready(
     Err(format!(
         "{bound} (waiting for {status} from GET {path}); last: {last}"
     ))
+}
+
+/// A target file's endpoint: its fields over those of the dialect's endpoint of the same name.
+fn target_endpoint(dialect: Dialect, name: &str, spec: &model::TargetEndpoint) -> Endpoint {
+    fn leak(s: &str) -> &'static str {
+        Box::leak(s.to_owned().into_boxed_str())
+    }
+    let base = dialect.endpoint(name);
+    let (method, access, body) = match spec {
+        model::TargetEndpoint::Path(_) => (None, None, None),
+        model::TargetEndpoint::Full(f) => (f.method.as_ref(), f.access, f.body.as_ref()),
+    };
+    Endpoint {
+        name: leak(name),
+        method: method
+            .map(|m| leak(&m.value))
+            .or(base.map(|b| b.method))
+            .unwrap_or("GET"),
+        path: leak(&spec.path().value),
+        body: body.map(|b| leak(&b.value)).or(base.and_then(|b| b.body)),
+        public: access.map_or(base.is_some_and(|b| b.public), |a| {
+            a == crate::dialect::profile::Access::Public
+        }),
+    }
 }
 
 fn free_port() -> Result<u16, String> {

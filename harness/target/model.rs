@@ -17,7 +17,9 @@ use crate::scenario::template::Template;
 #[serde(deny_unknown_fields)]
 pub struct TargetFile {
     pub name: Text,
-    pub dialect: Spanned<Dialect>,
+    /// A dialect's name (`chroma`, `http-basic`…) or the path of a profile file, relative to the
+    /// target file (`./profiles/myserver.yaml`).
+    pub dialect: Text,
     #[serde(default)]
     pub description: Option<String>,
     /// A server that is already running.
@@ -31,12 +33,71 @@ pub struct TargetFile {
     pub launch: Option<Launch>,
     #[serde(default)]
     pub ready: ReadyProbe,
-    /// Endpoint name → path, where the server's paths differ from the dialect's.
+    /// Endpoint name → its path where it differs from the dialect's, or a whole endpoint
+    /// (`{path, method, access, body}`): a new one, or the dialect's redefined.
     #[serde(default)]
-    pub endpoints: BTreeMap<String, Text>,
+    pub endpoints: BTreeMap<String, TargetEndpoint>,
+    /// Response headers that may echo the user name the client sent; uniform-rejection
+    /// comparisons leave them out (the password is never allowed to show).
+    #[serde(default)]
+    pub echo_headers: Vec<String>,
     /// Values for the suites' fixtures on a server whose users authconform did not create.
     #[serde(default)]
     pub fixtures: TargetFixtures,
+}
+
+/// An endpoint of a target: a moved path, or a whole endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TargetEndpoint {
+    Path(Text),
+    Full(FullEndpoint),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FullEndpoint {
+    pub path: Text,
+    #[serde(default)]
+    pub method: Option<Text>,
+    /// Required for an endpoint the dialect does not have.
+    #[serde(default)]
+    pub access: Option<crate::dialect::profile::Access>,
+    #[serde(default)]
+    pub body: Option<Text>,
+}
+
+impl TargetEndpoint {
+    pub fn path(&self) -> &Text {
+        match self {
+            TargetEndpoint::Path(p) => p,
+            TargetEndpoint::Full(f) => &f.path,
+        }
+    }
+}
+
+/// The dialect a target file names: a built-in or known one, or a profile file beside it.
+pub fn resolve_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dialect, Diagnostic> {
+    let d = &file.dialect;
+    let place = |diag: Diagnostic| diag.at(text, d.referenced.line(), d.referenced.column());
+    let looks_like_file = d.value.ends_with(".yaml") || d.value.ends_with(".yml") || d.value.contains('/');
+    if looks_like_file {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let profile = dir.join(&d.value);
+        return crate::dialect::profile::load_file(&profile).map_err(|inner| {
+            if inner.line > 0 {
+                inner
+            } else {
+                place(Diagnostic::new(path, format!("profile {}: {}", profile.display(), inner.message)))
+                    .hint("the path is relative to the target file")
+            }
+        });
+    }
+    Dialect::named(&d.value).ok_or_else(|| {
+        let known: Vec<&str> = crate::dialect::profile::all().iter().map(|x| x.name()).collect();
+        place(Diagnostic::new(path, format!("unknown dialect {:?}", d.value)))
+            .hint(format!("known dialects: {}; or the path of a profile file (`./myserver.yaml`)", known.join(", ")))
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,7 +250,8 @@ pub fn looks_like_target(text: &str) -> bool {
 pub fn validate_target(path: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
     let text = read_text(path).map_err(|d| vec![d])?;
     let file: TargetFile = parse_yaml_as(path, &text, Document::Target).map_err(|d| vec![d])?;
-    let problems = check(&file, path, &text);
+    let dialect = resolve_dialect(&file, path, &text).map_err(|d| vec![d])?;
+    let problems = check(&file, dialect, path, &text);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -204,13 +266,15 @@ pub fn validate_target(path: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
     Ok(notes)
 }
 
-pub fn load_target(path: &Path) -> Result<(TargetFile, String), Diagnostic> {
+/// A target file, its text and its dialect, checked; its first problem otherwise.
+pub fn load_target(path: &Path) -> Result<(TargetFile, String, Dialect), Diagnostic> {
     let text = read_text(path)?;
     let file: TargetFile = parse_yaml_as(path, &text, Document::Target)?;
-    if let Some(first) = check(&file, path, &text).into_iter().next() {
+    let dialect = resolve_dialect(&file, path, &text)?;
+    if let Some(first) = check(&file, dialect, path, &text).into_iter().next() {
         return Err(first);
     }
-    Ok((file, text))
+    Ok((file, text, dialect))
 }
 
 /// Every text of a target file that may hold a template.
@@ -304,14 +368,13 @@ pub fn is_loopback_url(url: &str) -> bool {
 }
 
 /// Every problem of a target file: modes, endpoints, templates, durations, modes of files.
-pub fn check(file: &TargetFile, path: &Path, text: &str) -> Vec<Diagnostic> {
+pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let at = |t: &Text, message: String, hint: &str| {
         Diagnostic::new(path, message)
             .at(text, t.referenced.line(), t.referenced.column())
             .hint(hint)
     };
-    let dialect = file.dialect.value;
     match (&file.base_url, &file.launch) {
         (Some(url), Some(_)) => {
             problems.push(at(
@@ -468,12 +531,23 @@ pub fn check(file: &TargetFile, path: &Path, text: &str) -> Vec<Diagnostic> {
             }
         }
     }
-    for (name, p) in &file.endpoints {
-        if dialect.endpoint(name).is_none() {
+    for (name, endpoint) in &file.endpoints {
+        let p = endpoint.path();
+        let added = matches!(endpoint, TargetEndpoint::Full(f) if f.access.is_some());
+        if dialect.endpoint(name).is_none() && !added {
             problems.push(at(
                 p,
                 format!("dialect {dialect} has no endpoint {name:?}"),
-                "override only endpoints the dialect names (see `authconform list --endpoints`)",
+                "move only endpoints the dialect names (`authconform dialects show NAME`), or add one with `{ path: /…, access: public | protected }`",
+            ));
+        }
+        if let TargetEndpoint::Full(FullEndpoint { method: Some(m), .. }) = endpoint
+            && (m.value.is_empty() || !m.value.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            problems.push(at(
+                m,
+                format!("{:?} is not an HTTP method", m.value),
+                "write it in capitals: GET, POST, HEAD, …",
             ));
         }
         if !p.value.starts_with('/') {
