@@ -55,7 +55,10 @@ pub(crate) fn parse_dialect(text: &str) -> Result<Dialect, String> {
             .iter()
             .map(|d| d.name())
             .collect();
-        format!("unknown dialect {text:?}: expected one of {}", known.join(", "))
+        format!(
+            "unknown dialect {text:?}: expected one of {}",
+            known.join(", ")
+        )
     })
 }
 

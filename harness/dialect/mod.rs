@@ -230,7 +230,10 @@ mod tests {
     #[test]
     fn built_in_profiles_load_with_their_tables() {
         let chroma = Dialect::builtin("chroma");
-        assert_eq!(chroma.endpoint("identity").unwrap().path, "/api/v2/auth/identity");
+        assert_eq!(
+            chroma.endpoint("identity").unwrap().path,
+            "/api/v2/auth/identity"
+        );
         assert!(!chroma.endpoint("identity").unwrap().public);
         let x = chroma.mode("token-x-chroma").unwrap();
         assert_eq!(
@@ -240,8 +243,18 @@ mod tests {
                 TokenTransport::AuthorizationBearer
             ))
         );
-        assert!(Dialect::builtin("weaviate").mode("oidc").unwrap().needs_issuer);
-        assert!(!Dialect::builtin("cratedb").mode("password").unwrap().needs_issuer);
+        assert!(
+            Dialect::builtin("weaviate")
+                .mode("oidc")
+                .unwrap()
+                .needs_issuer
+        );
+        assert!(
+            !Dialect::builtin("cratedb")
+                .mode("password")
+                .unwrap()
+                .needs_issuer
+        );
         for name in ["chroma", "weaviate", "cratedb", "generic", "http-basic"] {
             assert!(Dialect::named(name).is_some(), "{name}");
         }
@@ -266,9 +279,18 @@ mod tests {
             ("name: Bad Name\nmodes: []\n", "lower case"),
             ("name: x\nextends: nope\n", "names no known dialect"),
             ("name: x\nmodes: []\n", "at least one mode"),
-            ("name: x\nready: nope\nmodes:\n  - {name: m, credentials: basic, store: htpasswd}\n", "names no endpoint"),
-            ("name: x\nendpoints:\n  - {name: e, path: nope, access: public}\nmodes:\n  - {name: m, credentials: basic, store: htpasswd}\n", "must start with `/`"),
-            ("name: x\nmodes:\n  - {name: m, credentials: token, store: settings, token: {header: \"a b\"}}\n", "not a header name"),
+            (
+                "name: x\nready: nope\nmodes:\n  - {name: m, credentials: basic, store: htpasswd}\n",
+                "names no endpoint",
+            ),
+            (
+                "name: x\nendpoints:\n  - {name: e, path: nope, access: public}\nmodes:\n  - {name: m, credentials: basic, store: htpasswd}\n",
+                "must start with `/`",
+            ),
+            (
+                "name: x\nmodes:\n  - {name: m, credentials: token, store: settings, token: {header: \"a b\"}}\n",
+                "not a header name",
+            ),
         ];
         for (text, want) in cases {
             let file: profile::ProfileFile = serde_saphyr::from_str(text).unwrap();

@@ -315,7 +315,11 @@ pub fn build(
         (None, None) => (&[][..], None),
     };
     let mut echo: Vec<&'static str> = parent.map(|p| p.echo_headers.to_vec()).unwrap_or_default();
-    echo.extend(file.echo_headers.iter().map(|h| leak(h.to_ascii_lowercase())));
+    echo.extend(
+        file.echo_headers
+            .iter()
+            .map(|h| leak(h.to_ascii_lowercase())),
+    );
     let reference = file
         .reference
         .clone()
@@ -362,7 +366,11 @@ pub fn show(dialect: Dialect) -> String {
     }
     out.push_str("modes:\n");
     for m in p.modes {
-        out.push_str(&format!("  - name: {}\n    store: {}\n", m.name, m.store.name()));
+        out.push_str(&format!(
+            "  - name: {}\n    store: {}\n",
+            m.name,
+            m.store.name()
+        ));
     }
     out
 }

@@ -269,7 +269,8 @@ pub fn plan_cases(
                 Ok((request, mut expect, tls, steps)) => {
                     // A partner of a role case is the one bound to the same endpoint, if any.
                     let index_of = |name: &str| {
-                        let named = |(_, c, _): &&(usize, &Case, Option<Endpoint>)| c.name.value == name;
+                        let named =
+                            |(_, c, _): &&(usize, &Case, Option<Endpoint>)| c.name.value == name;
                         in_mode
                             .iter()
                             .position(|x| named(&x) && x.2.map(|e| e.name) == bound.map(|e| e.name))

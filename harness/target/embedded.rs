@@ -67,7 +67,9 @@ pub async fn app_with_flaws(
         }
         Some("cratedb") => Ok(cratedb::CrateDb::from_settings(credential_file, flaws)?.router()),
         Some("generic") => Ok(generic::Generic::from_settings(credential_file, flaws)?.router()),
-        Some("basic") => Ok(basic::Basic::new(credential_file, dialect.endpoints(), flaws)?.router()),
+        Some("basic") => {
+            Ok(basic::Basic::new(credential_file, dialect.endpoints(), flaws)?.router())
+        }
         Some(other) => Err(format!("no reference server is called {other:?}")),
         None => Err(format!(
             "dialect {dialect} has no reference server: point the suites at a real server with a target file"

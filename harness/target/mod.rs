@@ -65,6 +65,10 @@ pub struct Target {
     flaws: Flaws,
     /// The mode of the credential files written for a launch (`launch.file_mode`).
     file_mode: u32,
+    /// Files written into a launch's work directory (`launch.files`), by relative path.
+    files: Vec<(String, Text)>,
+    /// The htpasswd hashes, taken in turn by the users (`launch.htpasswd_hashes`).
+    hashes: Vec<files::HtpasswdHash>,
     /// Keep a launch's work directory after the run (`--keep-workdir`).
     pub keep_workdir: bool,
 }
@@ -96,6 +100,8 @@ impl Target {
             target_dir: PathBuf::from("."),
             flaws: Flaws::default(),
             file_mode: 0o600,
+            files: Vec::new(),
+            hashes: Vec::new(),
             keep_workdir: false,
         }
     }
@@ -147,6 +153,21 @@ impl Target {
             })?,
             None => 0o600,
         };
+        let launch_hashes = file
+            .launch
+            .as_ref()
+            .map(|l| l.htpasswd_hashes.clone())
+            .unwrap_or_default();
+        let files: Vec<(String, Text)> = file
+            .launch
+            .as_ref()
+            .map(|l| {
+                l.files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let kind = match (file.base_url, file.launch) {
             (Some(base_url), _) => Kind::Running {
                 base_url,
@@ -187,6 +208,8 @@ impl Target {
             ready_timeout,
             flaws: Flaws::default(),
             file_mode,
+            files,
+            hashes: launch_hashes,
             keep_workdir: false,
             target_dir: path
                 .parent()
@@ -291,7 +314,10 @@ impl Target {
     /// The headers uniform-rejection comparisons leave out for suites of `dialect`: those its
     /// profile and the target's declare as echoing the user name.
     pub fn echo_headers(&self, dialect: Dialect) -> Vec<String> {
-        let own = self.dialect.map(|d| d.profile().echo_headers).unwrap_or(&[]);
+        let own = self
+            .dialect
+            .map(|d| d.profile().echo_headers)
+            .unwrap_or(&[]);
         dialect
             .profile()
             .echo_headers
@@ -470,6 +496,7 @@ impl Target {
             credentials,
             env,
             self.file_mode,
+            &self.hashes,
         )?;
         if let Some((suite_tls, lab)) = tls {
             values.add_tls(workdir.path(), suite_tls, lab)?;
@@ -492,6 +519,21 @@ impl Target {
             .iter()
             .map(|(k, v)| Ok((k.clone(), render(v)?)))
             .collect::<Result<Vec<_>, String>>()?;
+        for (name, text) in &self.files {
+            let path = workdir.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .and_then(|()| {
+                        std::fs::set_permissions(
+                            parent,
+                            std::fs::Permissions::from_mode(dir_mode(self.file_mode)),
+                        )
+                    })
+                    .map_err(|e| format!("cannot make {}: {e}", parent.display()))?;
+            }
+            write_private(&path, &render(text)?, self.file_mode)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
         let cwd = match &spec.cwd {
             Some(c) => PathBuf::from(render(c)?),
             None => std::env::current_dir().map_err(|e| e.to_string())?,
@@ -693,6 +735,7 @@ impl<'a> LaunchValues<'a> {
         credentials: &Credentials,
         env: &'a dyn Lookup,
         file_mode: u32,
+        hashes: &[files::HtpasswdHash],
     ) -> Result<LaunchValues<'a>, String> {
         let plain = |s: String| Resolved {
             text: s,
@@ -715,7 +758,10 @@ impl<'a> LaunchValues<'a> {
         if !credentials.users.is_empty() {
             values.insert(
                 "fixtures.htpasswd",
-                plain(write("htpasswd", &files::htpasswd(credentials)?)?),
+                plain(write(
+                    "htpasswd",
+                    &files::htpasswd_with(credentials, hashes)?,
+                )?),
             );
         }
         if let Ok(token) = files::single_token(credentials) {

@@ -80,7 +80,8 @@ impl TargetEndpoint {
 pub fn resolve_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dialect, Diagnostic> {
     let d = &file.dialect;
     let place = |diag: Diagnostic| diag.at(text, d.referenced.line(), d.referenced.column());
-    let looks_like_file = d.value.ends_with(".yaml") || d.value.ends_with(".yml") || d.value.contains('/');
+    let looks_like_file =
+        d.value.ends_with(".yaml") || d.value.ends_with(".yml") || d.value.contains('/');
     if looks_like_file {
         let dir = path.parent().unwrap_or(Path::new("."));
         let profile = dir.join(&d.value);
@@ -88,15 +89,27 @@ pub fn resolve_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dia
             if inner.line > 0 {
                 inner
             } else {
-                place(Diagnostic::new(path, format!("profile {}: {}", profile.display(), inner.message)))
-                    .hint("the path is relative to the target file")
+                place(Diagnostic::new(
+                    path,
+                    format!("profile {}: {}", profile.display(), inner.message),
+                ))
+                .hint("the path is relative to the target file")
             }
         });
     }
     Dialect::named(&d.value).ok_or_else(|| {
-        let known: Vec<&str> = crate::dialect::profile::all().iter().map(|x| x.name()).collect();
-        place(Diagnostic::new(path, format!("unknown dialect {:?}", d.value)))
-            .hint(format!("known dialects: {}; or the path of a profile file (`./myserver.yaml`)", known.join(", ")))
+        let known: Vec<&str> = crate::dialect::profile::all()
+            .iter()
+            .map(|x| x.name())
+            .collect();
+        place(Diagnostic::new(
+            path,
+            format!("unknown dialect {:?}", d.value),
+        ))
+        .hint(format!(
+            "known dialects: {}; or the path of a profile file (`./myserver.yaml`)",
+            known.join(", ")
+        ))
     })
 }
 
@@ -111,6 +124,14 @@ pub struct Launch {
     /// (default), `"0640"` or `"0644"` for servers whose workers drop privileges.
     #[serde(default)]
     pub file_mode: Option<Text>,
+    /// The hashes of the generated htpasswd file's lines, taken in turn by the users in fixture
+    /// order (default `[bcrypt]`): `[bcrypt, apr1]` tests both on a server that takes both.
+    #[serde(default)]
+    pub htpasswd_hashes: Vec<crate::fixtures::files::HtpasswdHash>,
+    /// Files written into the work directory before each start, by relative path (`nginx.conf`,
+    /// `www/index.html`); their text may use the launch's template values.
+    #[serde(default)]
+    pub files: BTreeMap<String, Text>,
 }
 
 /// Reads `launch.file_mode`: octal, the owner may read and write, nobody may execute or write but
@@ -281,6 +302,7 @@ pub fn load_target(path: &Path) -> Result<(TargetFile, String, Dialect), Diagnos
 fn templated_texts(file: &TargetFile) -> Vec<&Text> {
     let mut texts: Vec<&Text> = file.base_url.iter().collect();
     if let Some(launch) = &file.launch {
+        texts.extend(launch.files.values());
         for mode in launch.modes.values() {
             texts.extend(mode.command.value.iter());
             texts.extend(mode.env.values());
@@ -367,6 +389,41 @@ pub fn is_loopback_url(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// A launch text's template must parse and name only values a launch has.
+fn check_launch_template(
+    t: &Text,
+    at: &dyn Fn(&Text, String, &str) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let template = match Template::parse(&t.value) {
+        Ok(template) => template,
+        Err(e) => {
+            return problems.push(at(
+                t,
+                format!("bad template: {e}"),
+                "templates look like `{{ port }}` or `${env:NAME}`",
+            ));
+        }
+    };
+    for p in template.paths() {
+        let name = p.join(".");
+        let known = LAUNCH_VALUES.contains(&name.as_str())
+            || JWT_TEMPLATE_VALUES.contains(&name.as_str())
+            || (name.starts_with("settings.") && p.len() == 2);
+        if !known {
+            problems.push(at(
+                t,
+                format!("unknown template value `{name}`"),
+                &format!(
+                    "a launch may use: {}, {}",
+                    LAUNCH_VALUES.join(", "),
+                    JWT_TEMPLATE_VALUES.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
 /// Every problem of a target file: modes, endpoints, templates, durations, modes of files.
 pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -450,6 +507,23 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
                     "e.g. `file_mode: \"0640\"` with the server's group",
                 ));
             }
+            for (name, body) in &launch.files {
+                let relative = Path::new(name);
+                let inside = !name.is_empty()
+                    && relative
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !inside {
+                    problems.push(at(
+                        body,
+                        format!(
+                            "`files` may only name paths inside the work directory, not {name:?}"
+                        ),
+                        "write a relative path such as `nginx.conf` or `www/index.html`",
+                    ));
+                }
+                check_launch_template(body, &at, &mut problems);
+            }
             for spec in launch.modes.values() {
                 if spec.command.value.is_empty() {
                     let p = &spec.command.referenced;
@@ -466,34 +540,7 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
                     .chain(spec.env.values())
                     .chain(&spec.cwd);
                 for t in texts {
-                    let template = match Template::parse(&t.value) {
-                        Ok(template) => template,
-                        Err(e) => {
-                            problems.push(at(
-                                t,
-                                format!("bad template: {e}"),
-                                "templates look like `{{ port }}` or `${env:NAME}`",
-                            ));
-                            continue;
-                        }
-                    };
-                    for p in template.paths() {
-                        let name = p.join(".");
-                        let known = LAUNCH_VALUES.contains(&name.as_str())
-                            || JWT_TEMPLATE_VALUES.contains(&name.as_str())
-                            || (name.starts_with("settings.") && p.len() == 2);
-                        if !known {
-                            problems.push(at(
-                                t,
-                                format!("unknown template value `{name}`"),
-                                &format!(
-                                    "a launch may use: {}, {}",
-                                    LAUNCH_VALUES.join(", "),
-                                    JWT_TEMPLATE_VALUES.join(", ")
-                                ),
-                            ));
-                        }
-                    }
+                    check_launch_template(t, &at, &mut problems);
                 }
             }
         }
@@ -541,7 +588,9 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
                 "move only endpoints the dialect names (`authconform dialects show NAME`), or add one with `{ path: /…, access: public | protected }`",
             ));
         }
-        if let TargetEndpoint::Full(FullEndpoint { method: Some(m), .. }) = endpoint
+        if let TargetEndpoint::Full(FullEndpoint {
+            method: Some(m), ..
+        }) = endpoint
             && (m.value.is_empty() || !m.value.bytes().all(|b| b.is_ascii_uppercase()))
         {
             problems.push(at(

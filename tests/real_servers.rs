@@ -1,0 +1,60 @@
+//! The http-basic suites against real nginx and Apache 2.4, launched by authconform with the
+//! htpasswd files it generated: the correct configurations pass the gate, the misconfigured ones
+//! fail it at the endpoint left open. Needs the Debian packages `nginx` and `apache2` (`.ci/run`
+//! installs them); without them each test says so and checks nothing else.
+
+mod common;
+
+use common::authconform;
+
+fn installed(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn check(server: &str, program: &str) {
+    if !installed(program) {
+        eprintln!("skipped: {program} is not installed (apt-get install {program})");
+        return;
+    }
+    let good = format!("targets/{server}-basic.yaml");
+    let ran = authconform(&[
+        "run",
+        "scenarios/http-basic",
+        "-t",
+        &good,
+        "--fail-on",
+        "must,compat",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(ran.code, 0, "{server}: {}\n{}", ran.stdout, ran.stderr);
+    let report: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    let passed = report["summary"]["passed"].as_u64().unwrap();
+    assert!(passed >= 50, "{server}: {}", report["summary"]);
+    let wrong = format!("targets/{server}-basic-wrong.yaml");
+    let ran = authconform(&["run", "scenarios/http-basic", "-t", &wrong]);
+    assert_eq!(ran.code, 1, "{server} misconfigured: {}", ran.stdout);
+    let failures: Vec<&str> = ran
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  FAIL"))
+        .collect();
+    assert!(failures.len() >= 10, "{failures:?}");
+    assert!(
+        failures.iter().all(|l| l.contains("@whoami")),
+        "only the open endpoint fails: {failures:?}"
+    );
+}
+
+#[test]
+fn nginx_auth_basic_passes_and_its_return_before_auth_is_caught() {
+    check("nginx", "nginx");
+}
+
+#[test]
+fn apache_mod_auth_basic_passes_and_a_location_without_require_is_caught() {
+    check("apache", "apache2");
+}
