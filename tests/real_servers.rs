@@ -58,3 +58,27 @@ fn nginx_auth_basic_passes_and_its_return_before_auth_is_caught() {
 fn apache_mod_auth_basic_passes_and_a_location_without_require_is_caught() {
     check("apache", "apache2");
 }
+
+/// A profile a user wrote for a family the project has no code for runs the neutral suites over
+/// its own endpoints, with no Rust change.
+#[test]
+fn a_users_profile_runs_the_http_basic_suites_over_its_endpoints() {
+    if !installed("nginx") {
+        eprintln!("skipped: nginx is not installed (apt-get install nginx)");
+        return;
+    }
+    let ran = authconform(&[
+        "run",
+        "scenarios/http-basic",
+        "-t",
+        "targets/search-proxy-nginx.yaml",
+    ]);
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    for endpoint in ["@cluster_health", "@cat_indices", "@get_document"] {
+        assert!(ran.stdout.contains(endpoint), "{endpoint}: {}", ran.stdout);
+    }
+    assert!(
+        !ran.stdout.contains("@whoami"),
+        "the parent's example endpoints are not probed"
+    );
+}

@@ -3,6 +3,7 @@
 mod baseline;
 mod compare;
 mod coverage;
+mod dialects;
 mod jwks;
 mod jwt;
 mod list;
@@ -30,7 +31,7 @@ pub use crate::report::model::EXIT_BAD_INPUT;
 Scenario files (YAML) say what a target must do: public endpoints open, protected ones closed, good \
 credentials accepted, bad ones refused alike. With no --target, the scenarios run against the embedded \
 reference server.",
-    after_help = "Examples:\n  authconform run scenarios/\n  authconform run scenarios/chroma --target targets/chroma-0.6.yaml --format junit --output report.xml\n  authconform validate scenarios/\n  authconform list scenarios/ --endpoints\n  authconform compare embedded.json chroma.json\n  authconform probe leeway --dialect cratedb --mode jwt\n  authconform coverage scenarios/ --format sarif --output coverage.sarif\n  authconform jwks serve --port 8999 --keys keys.json\n  authconform jwt forge unsigned --keys keys.json --issuer http://127.0.0.1:8999\n\nExit status:\n  0  conformant: something was judged and no case at or above the gate failed\n  1  the gate failed: a case at or above the gate failed\n  2  bad input: flags, scenario, target or profile files, an unset ${env:NAME}\n  3  nothing could be judged: no case ran, every case was skipped (see --allow-skips) or\n     some errored with no gate failure, or the target never became ready\n  130, 143  stopped by SIGINT or SIGTERM (reports are still written, unfinished cases errored)"
+    after_help = "Examples:\n  authconform run scenarios/\n  authconform run scenarios/chroma --target targets/chroma-0.6.yaml --format junit --output report.xml\n  authconform validate scenarios/\n  authconform list scenarios/ --endpoints\n  authconform dialects show http-basic\n  authconform compare embedded.json chroma.json\n  authconform probe leeway --dialect cratedb --mode jwt\n  authconform coverage scenarios/ --format sarif --output coverage.sarif\n  authconform jwks serve --port 8999 --keys keys.json\n  authconform jwt forge unsigned --keys keys.json --issuer http://127.0.0.1:8999\n\nExit status:\n  0  conformant: something was judged and no case at or above the gate failed\n  1  the gate failed: a case at or above the gate failed\n  2  bad input: flags, scenario, target or profile files, an unset ${env:NAME}\n  3  nothing could be judged: no case ran, every case was skipped (see --allow-skips) or\n     some errored with no gate failure, or the target never became ready\n  130, 143  stopped by SIGINT or SIGTERM (reports are still written, unfinished cases errored)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -51,6 +52,7 @@ enum Command {
     Mutants(mutants::MutantsArgs),
     Probe(probe::ProbeArgs),
     Baseline(baseline::BaselineArgs),
+    Dialects(dialects::DialectsArgs),
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
@@ -102,5 +104,6 @@ pub fn main() -> i32 {
         Command::Mutants(args) => mutants::execute(args),
         Command::Probe(args) => probe::execute(args),
         Command::Baseline(args) => baseline::execute(args),
+        Command::Dialects(args) => dialects::execute(args),
     }
 }

@@ -30,8 +30,8 @@ pub struct ProfileFile {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// A profile this one builds on: its endpoints and modes, then this file's (same names
-    /// replace). Suites of the parent dialect run on targets of this one.
+    /// A profile this one builds on: its modes, then this file's (same names replace); its
+    /// endpoints when this file lists none. Suites of the parent dialect run on targets of this one.
     #[serde(default)]
     pub extends: Option<String>,
     /// The embedded reference server that implements the profile, if any.
@@ -234,7 +234,12 @@ pub fn build(
                 .ok_or_else(|| format!("`extends: {name}` names no known dialect"))?,
         ),
     };
-    let mut endpoints: Vec<Endpoint> = parent.map(|p| p.endpoints.to_vec()).unwrap_or_default();
+    // A profile that lists endpoints has exactly those (a parent's are examples of its family,
+    // not routes of this server); one that lists none has its parent's.
+    let mut endpoints: Vec<Endpoint> = match parent {
+        Some(p) if file.endpoints.is_empty() => p.endpoints.to_vec(),
+        _ => Vec::new(),
+    };
     for e in &file.endpoints {
         if !e.path.starts_with('/') || e.path.contains(['\r', '\n', '\0']) {
             return Err(format!(
