@@ -5,6 +5,7 @@
 //! ([`reference`]) is the embedded target; [`authn`] holds the parsers both sides share.
 
 pub use authconform_authn as authn;
+pub mod builtin;
 pub mod cli;
 pub mod coverage;
 pub mod dialect;

@@ -2,19 +2,18 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_BAD_INPUT, default_paths, emit};
-use crate::coverage::{DEFAULT_DIR, cover, load_catalogue, render_json, render_text};
+use super::{EXIT_BAD_INPUT, emit};
+use crate::coverage::{cover, render_json, render_text};
 use crate::report::sarif;
-use crate::scenario::load_all;
 
 /// Which requirements (spec rows, RFC sections) the scenarios test, and the `must` ones none does.
 #[derive(Args)]
 pub struct CoverageArgs {
-    /// Scenario files or directories (default: scenarios/).
+    /// Scenario files or directories (default: the built-in suites).
     paths: Vec<PathBuf>,
     /// The requirement catalogue: a directory of YAML files (README § Requirement coverage).
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_DIR)]
-    requirements: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    requirements: Option<PathBuf>,
     #[arg(long, short = 'f', value_enum, default_value_t = CoverageFormat::Text)]
     format: CoverageFormat,
     /// Write to FILE instead of stdout.
@@ -34,8 +33,8 @@ enum CoverageFormat {
 }
 
 pub fn execute(args: CoverageArgs) -> i32 {
-    let loaded = load_catalogue(&args.requirements)
-        .and_then(|catalogue| Ok((catalogue, load_all(&default_paths(args.paths))?)));
+    let loaded = crate::coverage::catalogue(args.requirements.as_deref())
+        .and_then(|catalogue| Ok((catalogue, super::load_suites(&args.paths)?)));
     let (catalogue, suites) = match loaded {
         Ok(l) => l,
         Err(problems) => {

@@ -2,13 +2,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, default_paths, emit};
-use crate::scenario::load_all;
+use super::{EXIT_BAD_INPUT, emit};
 
 /// List suites and cases, or the endpoint names and auth modes each dialect knows.
 #[derive(Args)]
 pub struct ListArgs {
-    /// Scenario files or directories (default: scenarios/).
+    /// Scenario files or directories (default: the built-in suites).
     paths: Vec<PathBuf>,
     /// List the dialects' endpoint names and auth modes instead.
     #[arg(long)]
@@ -39,7 +38,7 @@ pub fn execute(args: ListArgs) -> i32 {
         emit(&out);
         return 0;
     }
-    match load_all(&default_paths(args.paths)) {
+    match super::load_suites(&args.paths) {
         Ok(suites) => {
             for loaded in &suites {
                 let s = &loaded.suite;

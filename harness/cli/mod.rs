@@ -80,12 +80,14 @@ pub fn runtime() -> Option<tokio::runtime::Runtime> {
     }
 }
 
-/// Default scenario directory when none is named.
-fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+/// The suites under `paths`, or the built-in ones (compiled into the binary) when none are named.
+fn load_suites(
+    paths: &[PathBuf],
+) -> Result<Vec<crate::scenario::load::LoadedSuite>, crate::scenario::diagnostic::Diagnostics> {
     if paths.is_empty() {
-        vec![PathBuf::from("scenarios")]
+        crate::scenario::load::load_builtin()
     } else {
-        paths
+        crate::scenario::load_all(paths)
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, default_paths, emit};
+use super::{EXIT_BAD_INPUT, emit};
 use crate::dialect::Dialect;
 use crate::exec::prepare::{RecordingEnv, needs_issuer, prepare};
 use crate::exec::runner::{RunOptions, run};
@@ -17,7 +17,6 @@ use crate::mutants::{catches, flaw_result, render, summarize};
 use crate::reference::flaws::{Flaw, Flaws};
 use crate::report::CaseResult;
 use crate::scenario::load::LoadedSuite;
-use crate::scenario::load_all;
 use crate::target::Target;
 
 /// Mutation testing: give the reference server one known auth flaw at a time, run the suites of
@@ -25,7 +24,7 @@ use crate::target::Target;
 /// must-impact flaw needs a `must` case).
 #[derive(Args)]
 pub struct MutantsArgs {
-    /// Scenario files or directories (default: scenarios/).
+    /// Scenario files or directories (default: the built-in suites).
     paths: Vec<PathBuf>,
     /// List the flaws and exit.
     #[arg(long)]
@@ -65,7 +64,7 @@ pub fn execute(args: MutantsArgs) -> i32 {
         emit(&out);
         return 0;
     }
-    let suites = match load_all(&default_paths(args.paths.clone())) {
+    let suites = match super::load_suites(&args.paths.clone()) {
         Ok(s) => s,
         Err(problems) => {
             eprint!("{problems}");

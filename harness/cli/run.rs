@@ -3,8 +3,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, default_paths, emit};
-use crate::coverage::load_catalogue;
+use super::{EXIT_BAD_INPUT, emit};
 use crate::duration::parse_duration;
 use crate::exec::prepare::{RecordingEnv, needs_issuer, prepare};
 use crate::exec::runner::{RunOptions, run};
@@ -13,14 +12,14 @@ use crate::jwt::KeyRing;
 use crate::level::Gate;
 use crate::report::baseline::Baseline;
 use crate::report::{Format, terminal};
-use crate::scenario::load_all;
 use crate::target::Target;
 use std::sync::Arc;
 
 /// Run scenarios against a target (default: the embedded reference server).
 #[derive(Args)]
 pub struct RunArgs {
-    /// Scenario files or directories (default: scenarios/).
+    /// Scenario files or directories. Without any: the built-in suites (the repository's
+    /// scenarios/ as compiled in), those of the target's dialect when a target is given.
     paths: Vec<PathBuf>,
     /// A target file: a running server (`base_url`) or one to launch per auth mode (`launch`).
     /// Without it, the embedded reference server is the target.
@@ -57,8 +56,8 @@ pub struct RunArgs {
     issuer_port: u16,
     /// The requirement catalogue SARIF reports name their rules from (README § Requirement
     /// coverage).
-    #[arg(long, value_name = "DIR", default_value = crate::coverage::DEFAULT_DIR)]
-    requirements: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    requirements: Option<PathBuf>,
     /// Keep each launched server's work directory (its credential files and logs) and print its
     /// path; by default it is removed when the server stops.
     #[arg(long)]
@@ -73,7 +72,7 @@ pub struct RunArgs {
 }
 
 pub fn execute(args: RunArgs) -> i32 {
-    let suites = match load_all(&default_paths(args.paths.clone())) {
+    let suites = match super::load_suites(&args.paths) {
         Ok(s) => s,
         Err(problems) => {
             eprint!("{problems}");
@@ -91,6 +90,22 @@ pub fn execute(args: RunArgs) -> i32 {
         },
     };
     target.keep_workdir = args.keep_workdir;
+    // The built-in suites of other dialects would only be skipped: leave them out, and say so.
+    let suites = match target.dialect {
+        Some(own) if args.paths.is_empty() => {
+            let total = suites.len();
+            let kept: Vec<_> = suites
+                .into_iter()
+                .filter(|s| own.speaks(s.suite.dialect.value))
+                .collect();
+            eprintln!(
+                "note: {} of {total} built-in suites are for dialect {own} (or one it extends); the rest are left out",
+                kept.len()
+            );
+            kept
+        }
+        _ => suites,
+    };
     let baseline = match &args.baseline {
         None => None,
         Some(path) => match crate::scenario::load::read_input_text(
@@ -163,7 +178,7 @@ pub fn execute(args: RunArgs) -> i32 {
     let mut report = report;
     report.allow_skips = args.allow_skips;
     if outputs.iter().any(|(f, _)| *f == Format::Sarif) {
-        match load_catalogue(&args.requirements) {
+        match crate::coverage::catalogue(args.requirements.as_deref()) {
             Ok(catalogue) => report.requirements = catalogue,
             Err(problems) => {
                 eprint!("{problems}");

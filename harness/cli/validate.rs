@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, default_paths};
+use super::EXIT_BAD_INPUT;
 use crate::scenario::diagnostic::Diagnostics;
 use crate::scenario::load::{discover, load_files, read_text};
 use crate::target::model::{looks_like_target, validate_target};
@@ -15,7 +15,7 @@ use crate::target::model::{looks_like_target, validate_target};
 `--target` names one explicitly.\n\nExamples:\n  authconform validate scenarios/\n  authconform validate targets/\n  authconform validate scenarios/chroma -t targets/chroma-0.6.yaml\n\nExit status: 0 valid, 2 a problem was found."
 )]
 pub struct ValidateArgs {
-    /// Scenario files, target files, or directories holding them (default: scenarios/).
+    /// Scenario files, target files, or directories holding them (default: the built-in suites).
     paths: Vec<PathBuf>,
     /// A target file to check as well. Repeatable.
     #[arg(long, short = 't', value_name = "FILE")]
@@ -23,13 +23,9 @@ pub struct ValidateArgs {
 }
 
 pub fn execute(args: ValidateArgs) -> i32 {
-    let paths = if args.paths.is_empty() && !args.target.is_empty() {
-        Vec::new()
-    } else {
-        default_paths(args.paths)
-    };
+    let builtin = args.paths.is_empty() && args.target.is_empty();
     let mut problems = Vec::new();
-    let files = match discover(&paths) {
+    let files = match discover(&args.paths) {
         Ok(files) => files,
         Err(Diagnostics(mut d)) => {
             problems.append(&mut d);
@@ -47,7 +43,12 @@ pub fn execute(args: ValidateArgs) -> i32 {
             Err(mut d) => problems.append(&mut d),
         }
     }
-    let loaded = match load_files(suites) {
+    let loaded = if builtin {
+        crate::scenario::load::load_builtin()
+    } else {
+        load_files(suites)
+    };
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(Diagnostics(mut d)) => {
             problems.append(&mut d);

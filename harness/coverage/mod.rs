@@ -58,10 +58,37 @@ struct Entry {
 
 /// Every requirement of the `.yaml` files under `dir`, in file order; ids must be unique.
 pub fn load_catalogue(dir: &Path) -> Result<Vec<Requirement>, Diagnostics> {
+    let files = discover(&[dir.to_path_buf()])?;
+    catalogue_of(files.into_iter().map(|path| {
+        let text = read_text(&path);
+        (path, text)
+    }))
+}
+
+/// The catalogue compiled into the binary (`requirements/` as built).
+pub fn builtin_catalogue() -> Result<Vec<Requirement>, Diagnostics> {
+    catalogue_of(
+        crate::builtin::REQUIREMENTS
+            .iter()
+            .map(|(path, text)| (PathBuf::from(path), Ok((*text).to_owned()))),
+    )
+}
+
+/// The catalogue named by `--requirements`, else the built-in one.
+pub fn catalogue(dir: Option<&Path>) -> Result<Vec<Requirement>, Diagnostics> {
+    match dir {
+        Some(dir) => load_catalogue(dir),
+        None => builtin_catalogue(),
+    }
+}
+
+fn catalogue_of(
+    files: impl Iterator<Item = (PathBuf, Result<String, Diagnostic>)>,
+) -> Result<Vec<Requirement>, Diagnostics> {
     let mut out: Vec<Requirement> = Vec::new();
     let mut problems = Vec::new();
-    for path in discover(&[dir.to_path_buf()])? {
-        let parsed = read_text(&path).and_then(|text| {
+    for (path, text) in files {
+        let parsed = text.and_then(|text| {
             let file: CatalogueFile = parse_yaml_as(&path, &text, Document::Requirements)?;
             Ok((text, file))
         });

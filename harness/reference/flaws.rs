@@ -40,17 +40,17 @@ macro_rules! flaws {
 }
 
 flaws! {
-    ProtectedLeftPublic, "protected-left-public", Must, ["chroma", "weaviate", "generic"],
+    ProtectedLeftPublic, "protected-left-public", Must, ["chroma", "weaviate", "generic", "http-basic"],
         "a protected endpoint answers without credentials";
-    PublicProtected, "public-protected", Must, ["chroma", "weaviate", "generic"],
+    PublicProtected, "public-protected", Must, ["chroma", "weaviate", "generic", "http-basic"],
         "a public endpoint (heartbeat, live) asks for credentials";
-    AnyPasswordForKnownUser, "any-password-for-known-user", Must, ["chroma", "cratedb"],
+    AnyPasswordForKnownUser, "any-password-for-known-user", Must, ["chroma", "cratedb", "http-basic"],
         "a known user gets in with any password";
-    EmptyPasswordAccepted, "empty-password-accepted", Must, ["chroma", "cratedb"],
+    EmptyPasswordAccepted, "empty-password-accepted", Must, ["chroma", "cratedb", "http-basic"],
         "an empty password is accepted for a known user";
-    UnknownUserDistinct, "unknown-user-distinct", Must, ["chroma", "cratedb"],
+    UnknownUserDistinct, "unknown-user-distinct", Must, ["chroma", "cratedb", "http-basic"],
         "an unknown user is refused with another status or body than a wrong password";
-    UnknownUserFast, "unknown-user-fast", Should, ["chroma", "cratedb"],
+    UnknownUserFast, "unknown-user-fast", Should, ["chroma", "cratedb", "http-basic"],
         "an unknown user is refused at once, without the password check: timing tells users apart";
     TokenPrefixMatch, "token-prefix-match", Must, ["chroma", "weaviate"],
         "a token is compared by prefix: its first half is enough";

@@ -547,10 +547,30 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedSuite>, Diagnostics> {
 
 /// Loads the suite files `files`, reporting the problems of all of them at once.
 pub fn load_files(files: Vec<PathBuf>) -> Result<Vec<LoadedSuite>, Diagnostics> {
+    load_texts(files.into_iter().map(|path| {
+        let text = read_text(&path);
+        (path, text)
+    }))
+}
+
+/// Loads the built-in suites (`scenarios/` as compiled into the binary); their paths are the
+/// repository's.
+pub fn load_builtin() -> Result<Vec<LoadedSuite>, Diagnostics> {
+    load_texts(
+        crate::builtin::SUITES
+            .iter()
+            .map(|(path, text)| (PathBuf::from(path), Ok((*text).to_owned()))),
+    )
+}
+
+/// Suites from (path, text) pairs, the names unique across them.
+fn load_texts(
+    files: impl Iterator<Item = (PathBuf, Result<String, Diagnostic>)>,
+) -> Result<Vec<LoadedSuite>, Diagnostics> {
     let mut suites: Vec<LoadedSuite> = Vec::new();
     let mut problems = Vec::new();
-    for path in files {
-        let text = match read_text(&path) {
+    for (path, text) in files {
+        let text = match text {
             Ok(text) => text,
             Err(d) => {
                 problems.push(d);
