@@ -430,6 +430,8 @@ fn explain(message: &str, kind: Document, text: &str) -> (String, String) {
         format!("add the key; {manual} shows a complete example")
     } else if message.starts_with("unknown variant") {
         "use one of the values listed".into()
+    } else if message.starts_with("unknown dialect") {
+        "use one of the dialects listed (`authconform dialects` describes them)".into()
     } else if message.starts_with("invalid type") {
         format!("check the value's type against {manual}")
     } else if message.contains("duplicate") {

@@ -195,7 +195,7 @@ impl Target {
             endpoints: file
                 .endpoints
                 .iter()
-                .map(|(name, spec)| target_endpoint(dialect, name, spec))
+                .map(|(name, spec)| target_endpoint(dialect, name, &spec.value))
                 .collect(),
             echo_headers: file
                 .echo_headers

@@ -36,7 +36,7 @@ pub struct TargetFile {
     /// Endpoint name → its path where it differs from the dialect's, or a whole endpoint
     /// (`{path, method, access, body}`): a new one, or the dialect's redefined.
     #[serde(default)]
-    pub endpoints: BTreeMap<String, TargetEndpoint>,
+    pub endpoints: BTreeMap<String, Spanned<TargetEndpoint>>,
     /// Response headers that may echo the user name the client sent; uniform-rejection
     /// comparisons leave them out (the password is never allowed to show).
     #[serde(default)]
@@ -578,8 +578,15 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
             }
         }
     }
-    for (name, endpoint) in &file.endpoints {
-        let p = endpoint.path();
+    for (name, spanned) in &file.endpoints {
+        // An untagged value keeps no positions inside it: every message points at the entry.
+        let endpoint = &spanned.value;
+        let placed = Text {
+            value: endpoint.path().value.clone(),
+            referenced: spanned.referenced,
+            defined: spanned.defined,
+        };
+        let p = &placed;
         let added = matches!(endpoint, TargetEndpoint::Full(f) if f.access.is_some());
         if dialect.endpoint(name).is_none() && !added {
             problems.push(at(
@@ -594,7 +601,7 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
             && (m.value.is_empty() || !m.value.bytes().all(|b| b.is_ascii_uppercase()))
         {
             problems.push(at(
-                m,
+                p,
                 format!("{:?} is not an HTTP method", m.value),
                 "write it in capitals: GET, POST, HEAD, …",
             ));
