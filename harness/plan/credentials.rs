@@ -149,8 +149,8 @@ pub(super) fn credential_headers(
     Ok(())
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn percent_encode(text: &str) -> String {
+/// Percent-encodes everything but RFC 3986 unreserved characters (as a query value is sent).
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -7,6 +7,7 @@ mod expect;
 
 use captures::capture_marker;
 pub use captures::{fill_captures, show_captures};
+pub use credentials::percent_encode;
 use credentials::{credential_headers, plan_jwt};
 use expect::expectation;
 

@@ -62,7 +62,7 @@ impl Redactor {
         }
         self.push(secret.to_owned(), whole);
         self.push(STANDARD.encode(secret), true);
-        let encoded = percent_encode(secret);
+        let encoded = crate::plan::percent_encode(secret);
         if encoded != secret {
             self.push(encoded, whole);
         }
@@ -147,19 +147,6 @@ impl Redactor {
         }
         out
     }
-}
-
-/// `text` as it stands in a query string: unreserved characters kept, every other byte `%XX`.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `Basic abc==` → `Basic ***`; a value with no scheme word → `***`; an empty value stays empty.
