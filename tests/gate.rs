@@ -527,3 +527,19 @@ fn a_misspelt_launch_mode_is_bad_input_not_a_skipped_run() {
         ran.stderr
     );
 }
+
+#[test]
+fn validate_checks_profile_files_built_in_and_the_users() {
+    let ran = authconform(&["validate", "profiles/", "targets/"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("6 profiles: valid"), "{}", ran.stdout);
+    let dir = scratch("gate-validate-profile");
+    write(&dir, "bad.yaml", "name: Bad Name\nmodes: []\n");
+    let ran = authconform(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(ran.code, 2, "{}", ran.stdout);
+    assert!(
+        ran.stderr.contains("must be lower case letters"),
+        "{}",
+        ran.stderr
+    );
+}

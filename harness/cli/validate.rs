@@ -5,14 +5,14 @@ use clap::Args;
 use super::EXIT_BAD_INPUT;
 use crate::scenario::diagnostic::Diagnostics;
 use crate::scenario::load::{discover, load_files, read_text};
-use crate::target::model::{looks_like_target, validate_target};
+use crate::target::model::{looks_like_profile, looks_like_target, validate_target};
 
 /// Check scenario and target files without running them: syntax, keys, types, references,
 /// templates, modes and endpoints. Every problem of every file is reported.
 #[derive(Args)]
 #[command(
-    after_help = "A file with `base_url` or `launch` and no `suite` is checked as a target file; \
-`--target` names one explicitly.\n\nExamples:\n  authconform validate scenarios/\n  authconform validate targets/\n  authconform validate scenarios/chroma -t targets/chroma-0.6.yaml\n\nExit status: 0 valid, 2 a problem was found."
+    after_help = "A file with `base_url` or `launch` and no `suite` is checked as a target file, one with `name` and `modes` as \
+a dialect profile; `--target` names a target file explicitly.\n\nExamples:\n  authconform validate scenarios/\n  authconform validate targets/\n  authconform validate scenarios/chroma -t targets/chroma-0.6.yaml\n\nExit status: 0 valid, 2 a problem was found."
 )]
 pub struct ValidateArgs {
     /// Scenario files, target files, or directories holding them (default: the built-in suites).
@@ -32,6 +32,15 @@ pub fn execute(args: ValidateArgs) -> i32 {
             Vec::new()
         }
     };
+    let (profiles, files): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|f| read_text(f).is_ok_and(|t| looks_like_profile(&t)));
+    // Profiles first: suites and targets may name the dialects they define.
+    for profile in &profiles {
+        if let Err(d) = crate::dialect::profile::validate_file(profile) {
+            problems.push(d);
+        }
+    }
     let (mut targets, suites): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()
         .partition(|f| read_text(f).is_ok_and(|t| looks_like_target(&t)));
@@ -60,10 +69,16 @@ pub fn execute(args: ValidateArgs) -> i32 {
     }
     if problems.is_empty() {
         let cases: usize = loaded.iter().map(|s| s.suite.cases.len()).sum();
-        let targets = match targets.len() {
+        let plural = |n: usize, what: &str| match n {
             0 => String::new(),
-            n => format!(", {n} target file{}", if n == 1 { "" } else { "s" }),
+            1 => format!(", 1 {what}"),
+            n => format!(", {n} {what}s"),
         };
+        let targets = format!(
+            "{}{}",
+            plural(targets.len(), "target file"),
+            plural(profiles.len(), "profile")
+        );
         println!("{} suites, {cases} cases{targets}: valid", loaded.len());
         0
     } else {

@@ -180,6 +180,27 @@ pub fn find(name: &str) -> Option<Dialect> {
         .map(|p| Dialect(p))
 }
 
+/// Checks a profile file for `validate`: a user's is loaded (so that suites and targets checked
+/// with it may name its dialect); one that shares a built-in profile's name — the repository's
+/// `profiles/` — is checked without replacing the compiled-in one.
+pub fn validate_file(path: &Path) -> Result<(), Diagnostic> {
+    let text = read_text(path)?;
+    let file: ProfileFile = parse_yaml_as(path, &text, Document::Profile)?;
+    if !BUILT_IN.iter().any(|(name, _)| *name == file.name) {
+        return load_file(path).map(|_| ());
+    }
+    let known: Vec<&'static Profile> = registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .filter(|p| p.name != file.name)
+        .copied()
+        .collect();
+    build(file, &known, None)
+        .map(|_| ())
+        .map_err(|e| Diagnostic::new(path, e).hint("see README § Dialect profiles for the format"))
+}
+
 /// Loads a profile file of the user's and makes its dialect known to the rest of the run. A
 /// second load of the same name returns the first when the files agree.
 pub fn load_file(path: &Path) -> Result<Dialect, Diagnostic> {

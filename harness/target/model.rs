@@ -266,6 +266,15 @@ pub fn looks_like_target(text: &str) -> bool {
     !keys.contains_key("suite") && (keys.contains_key("base_url") || keys.contains_key("launch"))
 }
 
+/// Whether a YAML text is a dialect profile: a `name`, and neither a suite's `suite` nor a target's
+/// `dialect`.
+pub fn looks_like_profile(text: &str) -> bool {
+    let Ok(keys) = serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text) else {
+        return false;
+    };
+    keys.contains_key("name") && !["suite", "dialect"].iter().any(|k| keys.contains_key(*k))
+}
+
 /// Every problem of the target file at `path`, for `validate`; the `${env:…}` variables it needs
 /// that are not set come back as notes (a run refuses them; validation may run without secrets).
 pub fn validate_target(path: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
