@@ -22,6 +22,8 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("cratedb", include_str!("../../profiles/cratedb.yaml")),
     ("generic", include_str!("../../profiles/generic.yaml")),
     ("http-basic", include_str!("../../profiles/http-basic.yaml")),
+    ("bearer", include_str!("../../profiles/bearer.yaml")),
+    ("api-key", include_str!("../../profiles/api-key.yaml")),
 ];
 
 #[derive(Debug, Deserialize)]

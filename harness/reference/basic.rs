@@ -76,7 +76,8 @@ async fn handle(State(server): State<Arc<Basic>>, request: Request) -> Response 
     let Some(endpoint) = server.endpoints.iter().find(|e| e.path == path) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
-    let public = endpoint.public != server.flaws.has(Flaw::PublicProtected);
+    // With the flaw, public endpoints ask for credentials too.
+    let public = endpoint.public && !server.flaws.has(Flaw::PublicProtected);
     if public || server.flaws.has(Flaw::ProtectedLeftPublic) {
         return answer(endpoint, &method, "anonymous", public);
     }

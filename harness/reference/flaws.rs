@@ -40,9 +40,9 @@ macro_rules! flaws {
 }
 
 flaws! {
-    ProtectedLeftPublic, "protected-left-public", Must, ["chroma", "weaviate", "generic", "http-basic"],
+    ProtectedLeftPublic, "protected-left-public", Must, ["chroma", "weaviate", "generic", "http-basic", "bearer", "api-key"],
         "a protected endpoint answers without credentials";
-    PublicProtected, "public-protected", Must, ["chroma", "weaviate", "generic", "http-basic"],
+    PublicProtected, "public-protected", Must, ["chroma", "weaviate", "generic"],
         "a public endpoint (heartbeat, live) asks for credentials";
     AnyPasswordForKnownUser, "any-password-for-known-user", Must, ["chroma", "cratedb", "http-basic"],
         "a known user gets in with any password";
@@ -52,9 +52,9 @@ flaws! {
         "an unknown user is refused with another status or body than a wrong password";
     UnknownUserFast, "unknown-user-fast", Should, ["chroma", "cratedb", "http-basic"],
         "an unknown user is refused at once, without the password check: timing tells users apart";
-    TokenPrefixMatch, "token-prefix-match", Must, ["chroma", "weaviate"],
+    TokenPrefixMatch, "token-prefix-match", Must, ["chroma", "weaviate", "bearer", "api-key"],
         "a token is compared by prefix: its first half is enough";
-    TokenCaseInsensitive, "token-case-insensitive", Must, ["chroma", "weaviate"],
+    TokenCaseInsensitive, "token-case-insensitive", Must, ["chroma", "weaviate", "bearer", "api-key"],
         "a token is compared ignoring case";
     TokenWrongTransport, "token-wrong-transport", Must, ["chroma"],
         "a token is accepted from the transport the mode does not use";

@@ -11,6 +11,7 @@ pub mod generic;
 pub mod jwks;
 pub mod jwt_check;
 pub mod tls;
+pub mod token;
 pub mod weaviate;
 mod wire;
 

@@ -5,7 +5,7 @@ use crate::dialect::{CredentialStore, Dialect, Mode};
 use crate::fixtures::pki::TlsLab;
 use crate::fixtures::{Credentials, files, settings};
 use crate::reference::flaws::Flaws;
-use crate::reference::{self, basic, chroma, cratedb, generic, weaviate};
+use crate::reference::{self, basic, chroma, cratedb, generic, token, weaviate};
 use crate::scenario::model::SuiteTls;
 
 /// What a server in `mode` reads: htpasswd, a single token, a token users file, or settings.
@@ -69,6 +69,15 @@ pub async fn app_with_flaws(
         Some("generic") => Ok(generic::Generic::from_settings(credential_file, flaws)?.router()),
         Some("basic") => {
             Ok(basic::Basic::new(credential_file, dialect.endpoints(), flaws)?.router())
+        }
+        Some("token") => {
+            let (transport, _) = mode
+                .token_transport
+                .ok_or_else(|| format!("mode {} names no token transport", mode.name))?;
+            Ok(
+                token::TokenServer::new(credential_file, transport, dialect.endpoints(), flaws)?
+                    .router(),
+            )
         }
         Some(other) => Err(format!("no reference server is called {other:?}")),
         None => Err(format!(
