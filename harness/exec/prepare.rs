@@ -175,6 +175,9 @@ pub fn prepare(
         for (user, password) in credentials.logins() {
             redactor.add_login(&user, &password);
         }
+        for warning in shared_passwords(&credentials) {
+            eprintln!("warning: {warning}");
+        }
         for token in credentials.tokens.values() {
             redactor.add_token(&token.value);
         }
@@ -231,6 +234,23 @@ pub fn prepare(
     }
 }
 
+/// Pairs of fixture users with the same non-empty password (a running target's values): a case
+/// that sends one user's password as the other's cannot tell right from wrong then.
+fn shared_passwords(credentials: &Credentials) -> Vec<String> {
+    let users: Vec<(&String, &crate::fixtures::User)> = credentials.users.iter().collect();
+    let mut out = Vec::new();
+    for (i, (a, ua)) in users.iter().enumerate() {
+        for (b, ub) in &users[i + 1..] {
+            if !ua.password.is_empty() && ua.password == ub.password {
+                out.push(format!(
+                    "fixture users {a:?} and {b:?} share a password: cases that send one's password as the other's cannot tell a right login from a wrong one"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// A CA file a case names must exist and hold at least one PEM certificate.
 fn ca_file_problem(suites: &[LoadedSuite], case: &PlannedCase) -> Option<Diagnostic> {
     let ClientVerify::CaFile(path) = &case.tls.verify else {
@@ -259,4 +279,31 @@ fn ca_file_problem(suites: &[LoadedSuite], case: &PlannedCase) -> Option<Diagnos
                 "`verify` takes true, false, or a PEM file of CA certificates such as {{ tls.ca }}",
             ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_sharing_a_password_are_named() {
+        let mut c = Credentials::default();
+        for (key, pw) in [("alice", "same-pw"), ("bob", "same-pw"), ("carol", "other")] {
+            c.users.insert(
+                key.into(),
+                crate::fixtures::User {
+                    name: key.into(),
+                    password: pw.into(),
+                    role: None,
+                },
+            );
+        }
+        let warnings = shared_passwords(&c);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("\"alice\" and \"bob\""),
+            "{}",
+            warnings[0]
+        );
+    }
 }
