@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::flaws::{Flaw, Flaws};
-use super::wire::header_text;
+use super::wire::{header_text, percent_decode};
 use crate::authn::authorization::{BearerOptions, parse_bearer};
 use crate::authn::constant_time::ct_eq;
 use crate::dialect::{Endpoint, TokenTransport};
@@ -85,30 +85,6 @@ impl TokenServer {
         }
         ct_eq(want, got)
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&a), Some(&b)) if hex(a).is_some() && hex(b).is_some() => {
-                out.push((hex(a).unwrap_or(0) * 16 + hex(b).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn handle(State(server): State<Arc<TokenServer>>, request: Request) -> Response {

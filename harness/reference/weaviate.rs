@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::flaws::{Flaw, Flaws};
 use super::jwks::{CachePolicy, JwksSource};
 use super::jwt_check::{ASYMMETRIC, Policy, RS256_ONLY, verify};
-use super::wire::{header_text, json};
+use super::wire::{header_text, json, percent_decode};
 use crate::authn::ct_eq;
 use crate::duration::unix_now;
 use jsonwebtoken::Algorithm;
@@ -369,34 +369,6 @@ fn token_of(request: &Request) -> Option<String> {
         .split('&')
         .find_map(|pair| pair.strip_prefix("access_token="))
         .map(percent_decode)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).and_then(|b| hex(*b)),
-            bytes.get(i + 2).and_then(|b| hex(*b)),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 enum Verb {
