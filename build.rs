@@ -28,10 +28,11 @@ fn table(root: &Path, dir: &str) -> String {
     let mut out = String::from("&[\n");
     for file in files {
         let relative = file.strip_prefix(root).unwrap_or(&file);
+        // Relative to the manifest at compile time, so that a build script output reused from
+        // another checkout of the same tree (a shared target directory) still reads this one.
+        let relative = relative.display().to_string();
         out.push_str(&format!(
-            "    ({:?}, include_str!({:?})),\n",
-            relative.display().to_string(),
-            file.display().to_string()
+            "    ({relative:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/\", {relative:?}))),\n"
         ));
     }
     out.push(']');

@@ -257,18 +257,22 @@ fn the_fuzz_block_finds_a_server_that_breaks_on_malformed_headers_and_prints_a_r
         format!("suite: replay\ndialect: chroma\nmodes: [basic]\nfixtures: {{ users: {{ admin: {{}} }} }}\ncases:\n  {replay}\n"),
     )
     .unwrap();
+    // A value that broke the server (500) replays as a `should` case: robustness, not security.
+    assert!(replay.contains("level: should"), "{replay}");
     let again = authconform(&[
         "run",
         replayed.to_str().unwrap(),
         "-t",
         target.to_str().unwrap(),
+        "--fail-on",
+        "should",
     ]);
     assert_eq!(
         again.code, 1,
         "the replay case fails the same way:\n{}",
         again.stdout
     );
-    let clean = authconform(&["run", replayed.to_str().unwrap()]);
+    let clean = authconform(&["run", replayed.to_str().unwrap(), "--fail-on", "should"]);
     assert_eq!(
         clean.code, 0,
         "and passes on the sound server:\n{}",

@@ -21,12 +21,12 @@ const SUITE: &str = r#"suite: hostile
 dialect: chroma
 modes: [basic]
 cases:
-  - { name: hang, level: must, ref: "issue 9", request: { path: /hang }, expect: { status: 200 } }
-  - { name: close-mid-body, level: must, ref: "issue 9", request: { path: /close-mid-body }, expect: { status: 200 } }
-  - { name: garbage, level: must, ref: "issue 9", request: { path: /garbage }, expect: { status: 200 } }
-  - { name: redirect-loop, level: must, ref: "issue 9", request: { path: /redirect-loop }, expect: { status: 302 } }
-  - { name: ten-megabytes, level: must, ref: "issue 9", request: { path: /ten-megabytes }, expect: { status: 200, body: { contains: ["never there"] } } }
-  - { name: reset, level: must, ref: "issue 9", request: { path: /reset, body: "some bytes the server never reads" }, expect: { status: 200 } }
+  - { name: hang, level: must, ref: "issue 9", request: { path: /hang }, expect: { status: 2xx } }
+  - { name: close-mid-body, level: must, ref: "issue 9", request: { path: /close-mid-body }, expect: { status: 2xx } }
+  - { name: garbage, level: must, ref: "issue 9", request: { path: /garbage }, expect: { status: 2xx } }
+  - { name: redirect-loop, level: must, ref: "issue 9", request: { path: /redirect-loop }, expect: { status: not 2xx } }
+  - { name: ten-megabytes, level: must, ref: "issue 9", request: { path: /ten-megabytes }, expect: { status: not 2xx } }
+  - { name: reset, level: must, ref: "issue 9", request: { path: /reset, body: "some bytes the server never reads" }, expect: { status: 2xx } }
 "#;
 
 #[test]

@@ -19,7 +19,7 @@ fn write(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
 const PROBE: &str = "fixtures/bad/runtime/probe.yaml";
 
 /// The same suite as text, for tests that write it beside other files.
-const HEARTBEAT_SUITE: &str = "suite: gate-probe\ndialect: chroma\nmodes: [basic]\nfixtures:\n  users:\n    admin: {}\ncases:\n  - name: heartbeat-open\n    level: must\n    ref: test\n    request: { endpoint: heartbeat }\n    expect: { status: 200 }\n";
+const HEARTBEAT_SUITE: &str = "suite: gate-probe\ndialect: chroma\nmodes: [basic]\nfixtures:\n  users:\n    admin: {}\ncases:\n  - name: heartbeat-open\n    level: must\n    ref: test\n    request: { endpoint: heartbeat }\n    expect: { status: 2xx }\n";
 
 fn launched_reference(mode: &str) -> String {
     format!(
@@ -244,7 +244,7 @@ fn special_files_are_refused_without_hanging_or_reading_forever() {
     let ca = write(
         &dir,
         "ca.yaml",
-        "suite: ca\ndialect: chroma\nmodes: [basic]\ncases:\n  - name: c\n    level: must\n    ref: test\n    request: { endpoint: heartbeat, tls: { verify: /dev/zero } }\n    expect: { status: 200 }\n",
+        "suite: ca\ndialect: chroma\nmodes: [basic]\ncases:\n  - name: c\n    level: must\n    ref: test\n    request: { endpoint: heartbeat, tls: { verify: /dev/zero } }\n    expect: { status: 2xx }\n",
     );
     let ran = authconform(&["run", ca.to_str().unwrap()]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);

@@ -353,6 +353,7 @@ pub fn status_matches(check: &StatusCheck, status: u16) -> bool {
         StatusCheck::AnyOf(list) => list.contains(&status),
         StatusCheck::Class(class) => status / 100 == *class,
         StatusCheck::NotClass(class) => status / 100 != *class,
+        StatusCheck::NoneOf(list) => !list.contains(&status),
     }
 }
 
@@ -366,6 +367,13 @@ pub fn describe_status(check: &StatusCheck) -> String {
             .join(" or "),
         StatusCheck::Class(class) => format!("{class}xx"),
         StatusCheck::NotClass(class) => format!("not {class}xx"),
+        StatusCheck::NoneOf(list) => format!(
+            "not {}",
+            list.iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -421,6 +429,11 @@ mod tests {
         assert!(status_matches(&StatusCheck::NotClass(2), 401));
         assert!(status_matches(&StatusCheck::NotClass(2), 404));
         assert!(!status_matches(&StatusCheck::NotClass(2), 204));
+        let not_refused = StatusCheck::NoneOf(vec![401, 403]);
+        assert!(status_matches(&not_refused, 200));
+        assert!(status_matches(&not_refused, 404));
+        assert!(!status_matches(&not_refused, 403));
+        assert_eq!(describe_status(&not_refused), "not 401, 403");
     }
 
     #[test]

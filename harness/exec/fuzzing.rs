@@ -32,6 +32,9 @@ pub(super) async fn fuzz(sending: Sending, plan: &PlannedFuzz, deadline: Instant
         let runs = std::cell::Cell::new(0u32);
         let shrink_steps = std::cell::Cell::new(0u32);
         let failed = std::cell::Cell::new(false);
+        // Whether the last failing value was let in (the value proptest reports is the last one
+        // that failed while shrinking).
+        let opened = std::cell::Cell::new(false);
         let truncated = std::cell::Cell::new(false);
         let outcome = runner.run(&strategy(input), |value| {
             if Instant::now() >= until {
@@ -52,6 +55,7 @@ pub(super) async fn fuzz(sending: Sending, plan: &PlannedFuzz, deadline: Instant
             let answered = handle.block_on(async {
                 tokio::time::timeout(left, send(&sending.client, &sending.base_url, &request)).await
             });
+            let let_in = matches!(&answered, Ok(Ok(a)) if (200..300).contains(&a.status));
             let verdict = match answered {
                 Err(_) => Err(TestCaseError::fail(format!(
                     "no answer within {:.1}s",
@@ -70,6 +74,7 @@ pub(super) async fn fuzz(sending: Sending, plan: &PlannedFuzz, deadline: Instant
             };
             if verdict.is_err() {
                 failed.set(true);
+                opened.set(let_in);
             }
             verdict
         });
@@ -79,11 +84,13 @@ pub(super) async fn fuzz(sending: Sending, plan: &PlannedFuzz, deadline: Instant
                 value,
                 what: why.message().to_owned(),
                 shrink_steps: shrink_steps.get(),
+                opened: opened.get(),
             }),
             Err(TestError::Abort(why)) => Some(FuzzFailure {
                 value: String::new(),
                 what: format!("the fuzzer stopped: {}", why.message()),
                 shrink_steps: shrink_steps.get(),
+                opened: false,
             }),
         };
         (runs.get(), truncated.get(), failure)
@@ -96,6 +103,7 @@ pub(super) async fn fuzz(sending: Sending, plan: &PlannedFuzz, deadline: Instant
                 value: String::new(),
                 what: format!("the fuzzer stopped: {e}"),
                 shrink_steps: 0,
+                opened: false,
             }),
         )
     });

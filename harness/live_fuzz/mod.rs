@@ -75,6 +75,8 @@ pub struct FuzzFailure {
     pub what: String,
     /// Requests shrinking sent to get from the first failing value to this one.
     pub shrink_steps: u32,
+    /// The value was let in (2xx), rather than breaking the server or going unanswered.
+    pub opened: bool,
 }
 
 impl FuzzResult {
@@ -115,8 +117,15 @@ pub fn paste_case(
             quoted(&value)
         )
     };
+    // A value that opened the endpoint is a security failure (`must`); one that broke the server
+    // or went unanswered is robustness (`should`): README § Levels.
+    let (level, status) = if failure.opened {
+        ("must", "not 2xx")
+    } else {
+        ("should", "4xx")
+    };
     format!(
-        "- {{ name: fuzz-found-{}, level: must, ref: {}, request: {{ endpoint: {endpoint}, auth: {auth} }}, expect: {{ status: 4xx }} }}",
+        "- {{ name: fuzz-found-{}, level: {level}, ref: {}, request: {{ endpoint: {endpoint}, auth: {auth} }}, expect: {{ status: {status} }} }}",
         input.name(),
         quoted(reference)
     )
@@ -143,6 +152,7 @@ mod tests {
             value: "Basic \"x\\y".into(),
             what: "answered 500".into(),
             shrink_steps: 3,
+            opened: false,
         };
         let line = paste_case(
             FuzzInput::Authorization,
@@ -155,6 +165,11 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
         let case = &suite.cases[0];
         assert_eq!(case.name.value, "fuzz-found-authorization");
+        assert_eq!(
+            case.level.value,
+            crate::level::Level::Should,
+            "a 500 is robustness"
+        );
         match &case.request.auth {
             Some(crate::scenario::model::Auth::Authorization(v)) => {
                 assert_eq!(v.value, "Basic \"x\\y");
@@ -169,7 +184,12 @@ mod tests {
                 value: "t0k".into(),
                 what: String::new(),
                 shrink_steps: 0,
+                opened: true,
             },
+        );
+        assert!(
+            token.contains("level: must") && token.contains("status: not 2xx"),
+            "{token}"
         );
         assert!(
             token.contains("header: { name: X-Chroma-Token, value: \"t0k\" }"),

@@ -8,16 +8,20 @@ use super::credentials::render_json;
 use super::{Ctx, Expectation, HeaderCheck, PlannedFuzz, StatusCheck};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::model::{Case, CountSpec, HeaderSpec, StatusSpec};
-use crate::scenario::validate::{parse_count, parse_status_class};
+use crate::scenario::status_word::{StatusWord, parse_status_word};
+use crate::scenario::validate::parse_count;
 
 pub(super) fn expectation(ctx: &Ctx, case: &Case) -> Result<Expectation, Diagnostic> {
     let e = &case.expect;
     let status = e.status.as_ref().map(|s| match &s.value {
         StatusSpec::Code(c) => StatusCheck::Code(*c),
         StatusSpec::AnyOf(list) => StatusCheck::AnyOf(list.clone()),
-        StatusSpec::Class(class) => match class.strip_prefix("not ") {
-            Some(other) => StatusCheck::NotClass(parse_status_class(other).unwrap_or(0)),
-            None => StatusCheck::Class(parse_status_class(class).unwrap_or(0)),
+        StatusSpec::Class(text) => match parse_status_word(text) {
+            Some(StatusWord::Class(class)) => StatusCheck::Class(class),
+            Some(StatusWord::NotClass(class)) => StatusCheck::NotClass(class),
+            Some(StatusWord::NoneOf(codes)) => StatusCheck::NoneOf(codes),
+            // `validate` refuses any other text before a plan is made.
+            None => StatusCheck::Class(0),
         },
     });
     let mut headers = Vec::new();

@@ -64,6 +64,9 @@ pub enum StatusCheck {
     Class(u16),
     /// `2` for `not 2xx`: any status outside the class (what a refusal must be, whatever its code).
     NotClass(u16),
+    /// `not 401, 403`: any status but these (credentials not refused, whether or not the route
+    /// exists).
+    NoneOf(Vec<u16>),
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use super::model::{
     Auth, Case, Cell, Expect, FuzzBlock, FuzzSpec, Matrix, Principal, Request, Spanned, StatusSpec,
     Suite, Text, Uniform,
 };
+use crate::level::Level;
 
 /// Tag of the cases the matrix made.
 pub const MATRIX_TAG: &str = "matrix";
@@ -103,11 +104,15 @@ fn matrix_cases(matrix: &Matrix, report: &mut Report) -> Vec<Case> {
             };
             let defaulted_endpoint = (endpoint.path.is_none() && endpoint.endpoint.is_none())
                 .then(|| endpoint.name.clone());
-            cases.push(Case {
-                name: renamed(
-                    &principal.name,
-                    format!("{}@{}", principal.name.value, endpoint.name.value),
-                ),
+            let cell_name = format!("{}@{}", principal.name.value, endpoint.name.value);
+            // A `must` matrix asserts security: each cell refuses (not 2xx) or accepts (2xx); the
+            // exact code the rule names is checked by a `should` case beside it.
+            let (status, exact) = match security_class(&status) {
+                Some(class) if matrix.level.value == Level::Must => (class, Some(status)),
+                _ => (status, None),
+            };
+            let case = Case {
+                name: renamed(&principal.name, cell_name.clone()),
                 level: matrix.level.clone(),
                 reference: Some(matrix.reference.clone()),
                 description: None,
@@ -134,10 +139,38 @@ fn matrix_cases(matrix: &Matrix, report: &mut Report) -> Vec<Case> {
                     principal: principal.name.value.clone(),
                     endpoint: endpoint.name.value.clone(),
                 }),
-            });
+            };
+            if let Some(exact) = exact {
+                let mut should = case.clone();
+                should.name = renamed(&principal.name, format!("{cell_name}-status"));
+                should.level = renamed(&matrix.level, Level::Should);
+                should.expect.status = Some(exact);
+                should.cell = None;
+                cases.push(case);
+                cases.push(should);
+            } else {
+                cases.push(case);
+            }
         }
     }
     cases
+}
+
+/// `2xx` for a rule that names only 2xx codes, `not 2xx` for one that names none; `None` for a
+/// class, a mixed list, or a status already written as a class.
+fn security_class(status: &Spanned<StatusSpec>) -> Option<Spanned<StatusSpec>> {
+    let codes: &[u16] = match &status.value {
+        StatusSpec::Code(code) => std::slice::from_ref(code),
+        StatusSpec::AnyOf(codes) => codes,
+        StatusSpec::Class(_) => return None,
+    };
+    let accepted = codes.iter().filter(|c| (200..300).contains(*c)).count();
+    let class = match accepted {
+        0 => "not 2xx",
+        n if n == codes.len() => "2xx",
+        _ => return None,
+    };
+    Some(renamed(status, StatusSpec::Class(class.to_owned())))
 }
 
 /// A cell's own status, else the rule for the principal's name, else for its role.
@@ -254,8 +287,8 @@ fn fuzz_cases(block: &FuzzBlock) -> Vec<Case> {
 }
 
 /// `value` with the place of `at`, so problems with a generated case point at its source.
-fn renamed(at: &Text, value: String) -> Text {
-    Text {
+fn renamed<T, U>(at: &Spanned<T>, value: U) -> Spanned<U> {
+    Spanned {
         value,
         referenced: at.referenced,
         defined: at.defined,
@@ -300,7 +333,7 @@ matrix:
 
     #[test]
     fn the_matrix_becomes_one_case_per_pair_in_row_order() {
-        let (suite, problems) = expanded(MATRIX);
+        let (suite, problems) = expanded(&MATRIX.replace("level: must", "level: should"));
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = suite.cases.iter().map(|c| c.name.value.as_str()).collect();
         assert_eq!(
@@ -325,6 +358,54 @@ matrix:
             "schema_create"
         );
         assert_eq!(suite.cases[5].cell.as_ref().unwrap().principal, "ian");
+    }
+
+    #[test]
+    fn a_must_matrix_asserts_the_class_and_leaves_the_code_to_a_should_case() {
+        let (suite, problems) = expanded(MATRIX);
+        assert!(problems.is_empty(), "{problems:?}");
+        let cases: Vec<(&str, Level, String)> = suite
+            .cases
+            .iter()
+            .map(|c| {
+                let status = c.expect.status.as_ref().unwrap();
+                (
+                    c.name.value.as_str(),
+                    c.level.value,
+                    format!("{:?}", status.value),
+                )
+            })
+            .collect();
+        assert_eq!(cases.len(), 12, "{cases:?}");
+        assert_eq!(
+            cases[2],
+            (
+                "anonymous@schema_create",
+                Level::Must,
+                "Class(\"not 2xx\")".into()
+            )
+        );
+        assert_eq!(
+            cases[3],
+            (
+                "anonymous@schema_create-status",
+                Level::Should,
+                "Code(401)".into()
+            )
+        );
+        assert_eq!(
+            cases[4],
+            ("jane@meta", Level::Must, "Class(\"2xx\")".into())
+        );
+        assert_eq!(
+            cases[5],
+            (
+                "jane@meta-status",
+                Level::Should,
+                "AnyOf([200, 204])".into()
+            )
+        );
+        assert!(suite.cases[4].cell.is_some() && suite.cases[5].cell.is_none());
     }
 
     #[test]

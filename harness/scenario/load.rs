@@ -464,7 +464,16 @@ pub fn parse_suite(path: &Path, text: &str) -> Result<Suite, Diagnostics> {
         Diagnostics(all)
     })?;
     let mut problems = super::expand::expand(&mut suite, path, text);
-    problems.extend(validate(&suite, path, text));
+    // A generated case and its sibling (a matrix cell and its exact-status case) share a request:
+    // one problem in it is reported once.
+    for d in validate(&suite, path, text) {
+        if !problems
+            .iter()
+            .any(|p| p.line == d.line && p.column == d.column && p.message == d.message)
+        {
+            problems.push(d);
+        }
+    }
     if problems.is_empty() {
         Ok(suite)
     } else {

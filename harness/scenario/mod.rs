@@ -5,6 +5,8 @@ pub mod diagnostic;
 pub mod expand;
 pub mod load;
 pub mod model;
+pub mod must_policy;
+pub mod status_word;
 pub mod template;
 pub mod validate;
 

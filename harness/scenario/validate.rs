@@ -9,6 +9,7 @@ use super::diagnostic::Diagnostic;
 use super::model::{
     Auth, Case, CountSpec, FuzzSpec, HeaderSpec, JwtAuth, StatusSpec, Suite, Text, TimingSpec,
 };
+use super::status_word::parse_status_word;
 use super::template::Template;
 use crate::dialect::Dialect;
 use crate::duration::parse_duration;
@@ -69,6 +70,9 @@ pub fn validate(suite: &Suite, path: &Path, text: &str) -> Vec<Diagnostic> {
     for case in &suite.cases {
         check_case(&mut c, suite, dialect, case, &names);
         check_issuer_steps(&mut c, case);
+        for (at, message, hint) in super::must_policy::problems(case) {
+            c.report(&at, message, hint);
+        }
     }
     c.problems
 }
@@ -619,24 +623,14 @@ fn check_status(c: &mut Checker, status: &Spanned<StatusSpec>) {
             "the list has a number that is not an HTTP status code",
             "status codes run from 100 to 599",
         ),
-        StatusSpec::Class(class)
-            if parse_status_class(class.strip_prefix("not ").unwrap_or(class)).is_none() =>
-        {
-            c.report(
-                at,
-                format!("{class:?} is not a status class"),
-                "write a class as 1xx, 2xx, 3xx, 4xx or 5xx, or `not 2xx` for any other",
-            )
-        }
+        StatusSpec::Class(class) if parse_status_word(class).is_none() => c.report(
+            at,
+            format!("{class:?} is not a status class"),
+            "write a class as 1xx, 2xx, 3xx, 4xx or 5xx, `not 2xx` for any other, or \
+             `not 401, 403` for any status but those",
+        ),
         _ => {}
     }
-}
-
-/// `"4xx"` → 4.
-pub fn parse_status_class(class: &str) -> Option<u16> {
-    let b = class.as_bytes();
-    (b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && b[1..].eq_ignore_ascii_case(b"xx"))
-        .then(|| u16::from(b[0] - b'0'))
 }
 
 fn check_header(c: &mut Checker, name: &str, spec: &Spanned<HeaderSpec>) {
