@@ -91,7 +91,6 @@ fn written(status: &StatusSpec) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::scenario::load::parse_suite;
     use std::path::Path;
 
