@@ -144,3 +144,37 @@ fn no_token_reaches_any_report() {
         );
     }
 }
+
+/// The neutral `jwt` dialect: one target file lists three protected locations of one server and
+/// every `endpoint: protected` case of the core suite runs on each of them; the public case stays
+/// on the profile's /public.
+#[test]
+fn one_target_lists_several_protected_locations_of_a_jwt_server() {
+    let ran = common::authconform_with(
+        &[
+            "run",
+            "scenarios/jwt/core.yaml",
+            "-t",
+            "targets/reference-jwt-locations.yaml",
+            "-f",
+            "json",
+        ],
+        &[("AUTHCONFORM_BIN", common::bin())],
+    );
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    let report: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    let names: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for location in ["@protected", "@admin", "@reports"] {
+        assert!(
+            names.contains(&format!("alg-none {location}").as_str()),
+            "{location}: {names:?}"
+        );
+        assert!(names.contains(&format!("valid-rs256 {location}").as_str()));
+    }
+    assert!(names.contains(&"public-open-without-token"), "{names:?}");
+}

@@ -82,3 +82,47 @@ fn a_users_profile_runs_the_http_basic_suites_over_its_endpoints() {
         "the parent's example endpoints are not probed"
     );
 }
+
+/// An API-key server that reads the key from `Authorization: ApiKey …`: the target's
+/// `credentials:` moves the key there and the api-key suite passes; without it the key travels in
+/// the profile's `X-API-Key`, nginx refuses it, and the gate fails on the acceptance cases.
+#[test]
+fn a_targets_credentials_place_moves_the_api_key() {
+    if !installed("nginx") {
+        eprintln!("skipped: nginx is not installed (apt-get install nginx)");
+        return;
+    }
+    let ran = authconform(&[
+        "run",
+        "scenarios/api-key",
+        "-t",
+        "targets/nginx-api-key.yaml",
+        "--fail-on",
+        "must,compat",
+    ]);
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("pass  must    valid-key-accepted @whoami"),
+        "{}",
+        ran.stdout
+    );
+
+    let dir = common::scratch("api-key-place");
+    let text = common::read(&common::root().join("targets/nginx-api-key.yaml"));
+    let unmoved = text.replace(
+        "credentials: { header: Authorization, prefix: \"ApiKey \" }\n",
+        "",
+    );
+    assert_ne!(unmoved, text);
+    let target = dir.join("nginx-api-key-unmoved.yaml");
+    std::fs::write(&target, unmoved).unwrap();
+    let ran = authconform(&["run", "scenarios/api-key", "-t", target.to_str().unwrap()]);
+    assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("FAIL  must    valid-key-accepted @whoami"),
+        "{}",
+        ran.stdout
+    );
+}

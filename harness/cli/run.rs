@@ -98,8 +98,9 @@ pub fn execute(args: RunArgs) -> i32 {
                 .into_iter()
                 .filter(|s| own.speaks(s.suite.dialect.value))
                 .collect();
+            let verb = if kept.len() == 1 { "is" } else { "are" };
             eprintln!(
-                "note: {} of {total} built-in suites are for dialect {own} (or one it extends); the rest are left out",
+                "note: {} of {total} built-in suites {verb} for dialect {own} (or one it extends); the rest are left out",
                 kept.len()
             );
             kept

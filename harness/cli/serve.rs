@@ -10,7 +10,9 @@ use crate::target::embedded;
 /// from a target file. Stops on SIGTERM or Ctrl-C.
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The dialect to speak: chroma, weaviate, cratedb or generic.
+    /// The dialect to speak: a built-in one with a reference server (chroma, weaviate, cratedb,
+    /// generic, http-basic, bearer, api-key), or the path of a profile file extending one
+    /// (`./my-api.yaml`, e.g. an API key in another header).
     #[arg(long, value_parser = parse_dialect, required_unless_present = "faults")]
     dialect: Option<Dialect>,
     /// The auth mode (see `authconform list --endpoints`).
@@ -50,6 +52,10 @@ pub struct ServeArgs {
 }
 
 pub(crate) fn parse_dialect(text: &str) -> Result<Dialect, String> {
+    if text.ends_with(".yaml") || text.ends_with(".yml") || text.contains('/') {
+        return crate::dialect::profile::load_file(std::path::Path::new(text))
+            .map_err(|d| d.to_string());
+    }
     Dialect::named(text).ok_or_else(|| {
         let known: Vec<&str> = crate::dialect::profile::all()
             .iter()

@@ -261,6 +261,40 @@ mod tests {
     }
 
     #[test]
+    fn a_token_place_moves_the_key_of_token_modes_only() {
+        let api_key = Dialect::builtin("api-key");
+        let place: profile::TransportFile =
+            serde_saphyr::from_str("{ header: Authorization, prefix: \"ApiKey \" }").unwrap();
+        let moved = profile::with_token_place(api_key, &place).unwrap();
+        assert_eq!(moved, api_key, "same name: the api-key suites run on it");
+        assert!(moved.speaks(api_key));
+        assert_eq!(
+            moved.mode("api-key").unwrap().token_transport,
+            Some((
+                TokenTransport::Prefixed("Authorization", "ApiKey "),
+                TokenTransport::Query("api_key")
+            ))
+        );
+        assert_eq!(
+            api_key.mode("api-key").unwrap().token_transport.unwrap().0,
+            TokenTransport::Header("X-API-Key"),
+            "the built-in profile is untouched"
+        );
+        let query: profile::TransportFile = serde_saphyr::from_str("{ query: api_key }").unwrap();
+        let moved = profile::with_token_place(api_key, &query).unwrap();
+        assert_eq!(
+            moved.mode("api-key").unwrap().token_transport,
+            Some((
+                TokenTransport::Query("api_key"),
+                TokenTransport::AuthorizationBearer
+            )),
+            "the elsewhere place moves off the new one"
+        );
+        let err = profile::with_token_place(Dialect::builtin("http-basic"), &query).unwrap_err();
+        assert!(err.contains("no mode that takes a token"), "{err}");
+    }
+
+    #[test]
     fn a_profile_extends_another_and_speaks_its_suites() {
         let text = "name: my-proxy\nextends: http-basic\nendpoints:\n  - { name: data, path: /data, access: protected }\n  - { name: whoami, path: /me, access: protected }\n";
         let file: profile::ProfileFile = serde_saphyr::from_str(text).unwrap();

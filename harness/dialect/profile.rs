@@ -24,6 +24,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("http-basic", include_str!("../../profiles/http-basic.yaml")),
     ("bearer", include_str!("../../profiles/bearer.yaml")),
     ("api-key", include_str!("../../profiles/api-key.yaml")),
+    ("jwt", include_str!("../../profiles/jwt.yaml")),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -294,11 +295,7 @@ pub fn build(
             (Some(t), Some(e)) => Some((t.build()?, e.build()?)),
             (Some(t), None) => {
                 let t = t.build()?;
-                let other = match t {
-                    TokenTransport::AuthorizationBearer => TokenTransport::Query("access_token"),
-                    _ => TokenTransport::AuthorizationBearer,
-                };
-                Some((t, other))
+                Some((t, elsewhere(t)))
             }
             (None, Some(_)) => {
                 return Err(format!(
@@ -366,6 +363,48 @@ pub fn build(
         modes: Box::leak(modes.into_boxed_slice()),
         source,
     })))
+}
+
+/// Where `token_elsewhere` sends a token when the profile does not say: a place `own` is not.
+fn elsewhere(own: TokenTransport) -> TokenTransport {
+    match own {
+        TokenTransport::AuthorizationBearer => TokenTransport::Query("access_token"),
+        _ => TokenTransport::AuthorizationBearer,
+    }
+}
+
+/// `base` with its token modes reading the token from `place` instead: a target file's
+/// `credentials:` (an API key in another header, with a prefix, or in the query). The result keeps
+/// `base`'s name and extends it, so `base`'s suites run on it; it is not registered.
+pub fn with_token_place(base: Dialect, place: &TransportFile) -> Result<Dialect, String> {
+    let own = place.build()?;
+    let profile = base.profile();
+    if !profile
+        .modes
+        .iter()
+        .any(|m| m.credentials == CredentialKind::Token)
+    {
+        return Err(format!(
+            "dialect {base} has no mode that takes a token or key, so `credentials:` has nothing to move"
+        ));
+    }
+    let modes: Vec<Mode> = profile
+        .modes
+        .iter()
+        .map(|m| match (m.credentials, m.token_transport) {
+            (CredentialKind::Token, Some((_, other))) => Mode {
+                token_transport: Some((own, if other == own { elsewhere(own) } else { other })),
+                ..*m
+            },
+            _ => *m,
+        })
+        .collect();
+    Ok(Dialect(Box::leak(Box::new(Profile {
+        extends: Some(base),
+        modes: Box::leak(modes.into_boxed_slice()),
+        source: profile.source.clone(),
+        ..*profile
+    }))))
 }
 
 /// A profile as YAML, for `authconform dialects show` (its own file for a built-in one).

@@ -199,7 +199,13 @@ pub fn group_modes(suites: &[LoadedSuite], target: &Target) -> (Vec<ModeSuites>,
             let unsupported = target
                 .unsupported(dialect, &mode.value)
                 .or_else(|| target.unsupported_tls(tls));
-            match (unsupported, dialect.mode(&mode.value)) {
+            // A target whose dialect extends the suite's (a user's profile, or a target's
+            // `credentials:`) may redefine the mode, e.g. where the key travels: its mode wins.
+            let known = target
+                .dialect
+                .and_then(|own| own.mode(&mode.value))
+                .or_else(|| dialect.mode(&mode.value));
+            match (unsupported, known) {
                 (None, Some(known)) => groups
                     .entry((dialect, known.name, tls, alone))
                     .or_insert((known, Vec::new()))
@@ -409,7 +415,9 @@ type PlannedParts = (HttpRequest, Expectation, ClientTls, Steps);
 
 /// Whether a case is written for a role: `Some(true)` for `endpoint: public`, `Some(false)` for
 /// `endpoint: protected`, where neither the target nor the suite's dialect has an endpoint of
-/// that name.
+/// that name, or where the target file lists other endpoints of that access (the generic JWT
+/// dialect has endpoints called `public` and `protected`; a target that lists `admin: {path:
+/// /admin, access: protected}` runs its `protected` cases on each protected endpoint it lists).
 fn role_of(dialect: Dialect, target: &Target, case: &Case) -> Option<bool> {
     let name = &case.request.endpoint.as_ref()?.value;
     let public = match name.as_str() {
@@ -417,7 +425,8 @@ fn role_of(dialect: Dialect, target: &Target, case: &Case) -> Option<bool> {
         "protected" => false,
         _ => return None,
     };
-    target.endpoint(dialect, name).is_none().then_some(public)
+    let named = target.endpoint(dialect, name).is_some();
+    (!named || target.lists_other_with_access(public, name)).then_some(public)
 }
 
 fn plan_case(

@@ -1,4 +1,5 @@
-//! A careful JWT resource server (RFC 6750, RFC 8725): `/public` open, `/protected` for bearer JWTs
+//! A careful JWT resource server (RFC 6750, RFC 8725): `/public` open, `/protected` (and every path
+//! under it) for bearer JWTs
 //! from the configured issuer and JWKS URL, for the configured audience. Every refusal is the same
 //! 401 with an RFC 6750 challenge.
 
@@ -114,7 +115,9 @@ async fn handle(State(server): State<Arc<Generic>>, request: Request) -> Respons
         "/public" if !flaw(Flaw::PublicProtected) => {
             return json(StatusCode::OK, json!({"public": true}).to_string());
         }
-        "/public" | "/protected" => {}
+        "/public" => {}
+        // Every path under /protected is a protected location (one server, several locations).
+        p if p == "/protected" || p.starts_with("/protected/") => {}
         _ => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
     let granted = |sub: Option<&serde_json::Value>| {

@@ -311,6 +311,13 @@ impl Target {
         listed.into_iter().filter(|e| e.public == public).collect()
     }
 
+    /// Whether the target file lists an endpoint of this access other than `name`.
+    pub fn lists_other_with_access(&self, public: bool, name: &str) -> bool {
+        self.endpoints
+            .iter()
+            .any(|e| e.public == public && e.name != name)
+    }
+
     /// The headers uniform-rejection comparisons leave out for suites of `dialect`: those its
     /// profile and the target's declare as echoing the user name.
     pub fn echo_headers(&self, dialect: Dialect) -> Vec<String> {

@@ -22,6 +22,10 @@ pub struct TargetFile {
     pub dialect: Text,
     #[serde(default)]
     pub description: Option<String>,
+    /// Where this server reads the token or API key, when not where its dialect says:
+    /// `{header: api-key}`, `{header: Authorization, prefix: "ApiKey "}` or `{query: api_key}`.
+    #[serde(default)]
+    pub credentials: Option<Spanned<crate::dialect::profile::TransportFile>>,
     /// A server that is already running.
     #[serde(default)]
     pub base_url: Option<Text>,
@@ -78,6 +82,22 @@ impl TargetEndpoint {
 
 /// The dialect a target file names: a built-in or known one, or a profile file beside it.
 pub fn resolve_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dialect, Diagnostic> {
+    let base = named_dialect(file, path, text)?;
+    let Some(place) = &file.credentials else {
+        return Ok(base);
+    };
+    crate::dialect::profile::with_token_place(base, &place.value).map_err(|e| {
+        Diagnostic::new(path, e)
+            .at(text, place.referenced.line(), place.referenced.column())
+            .hint(
+                "`credentials:` is `{header: NAME}`, `{header: NAME, prefix: \"ApiKey \"}` or \
+                 `{query: NAME}`, for a dialect whose modes take a token (bearer, api-key, …)",
+            )
+    })
+}
+
+/// The dialect a target file's `dialect:` names, before its `credentials:` apply.
+fn named_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dialect, Diagnostic> {
     let d = &file.dialect;
     let place = |diag: Diagnostic| diag.at(text, d.referenced.line(), d.referenced.column());
     let looks_like_file =
