@@ -476,3 +476,66 @@ fn a_baseline_tolerates_known_failures_fails_new_ones_and_names_fixed_ones() {
         ran.stderr
     );
 }
+
+/// A profile's endpoint headers and verb classes: the header goes with every request to the
+/// endpoint (here shown in the failure of a server that lets everything in), and a matrix that
+/// gives no class takes the profile's.
+#[test]
+fn profile_endpoint_headers_are_sent_and_its_classes_fill_a_matrix() {
+    let server = common::accepts_anything();
+    let dir = common::scratch("profile-headers");
+    std::fs::write(
+        dir.join("tenant-proxy.yaml"),
+        "name: tenant-proxy\nextends: http-basic\nendpoints:\n  - { name: health, path: /health, access: public }\n  - { name: whoami, path: /whoami, access: protected, headers: { X-Tenant: acme }, class: read }\n",
+    )
+    .unwrap();
+    let target = dir.join("target.yaml");
+    std::fs::write(
+        &target,
+        format!(
+            "name: tenant\ndialect: ./tenant-proxy.yaml\nbase_url: http://127.0.0.1:{}\nmodes: [basic]\nfixtures:\n  users:\n    alice: {{ name: alice, password: alice-password-1 }}\n    bob: {{ name: bob, password: \"bob:password:2\" }}\n",
+            server.port
+        ),
+    )
+    .unwrap();
+    let ran = authconform(&[
+        "run",
+        "scenarios/http-basic",
+        "-t",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("request:  GET /whoami; X-Tenant: acme"),
+        "{}",
+        ran.stdout
+    );
+
+    let matrix = dir.join("matrix.yaml");
+    std::fs::write(
+        &matrix,
+        "suite: m\ndialect: weaviate\nmodes: [adminlist]\nfixtures:\n  users: { jane: { role: admin } }\n  tokens: { jane-secret: { user: jane } }\nmatrix:\n  level: must\n  ref: r\n  endpoints: [{ name: meta }, { name: object_delete }]\n  principals: [{ name: jane, role: admin, auth: { token: \"{{ tokens.jane-secret }}\" } }]\n  rules: { admin: { read: 200, delete: [200, 204] } }\n",
+    )
+    .unwrap();
+    let listed = authconform(&["list", matrix.to_str().unwrap()]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed.stdout.contains("jane@object_delete"),
+        "{}",
+        listed.stdout
+    );
+    std::fs::write(
+        &matrix,
+        "suite: m\ndialect: chroma\nmodes: [basic]\nmatrix:\n  level: must\n  ref: r\n  endpoints: [{ name: identity }]\n  principals: [{ name: anonymous }]\n  rules: { anonymous: { read: 403 } }\n",
+    )
+    .unwrap();
+    let refused = authconform(&["validate", matrix.to_str().unwrap()]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("matrix endpoint \"identity\" has no verb class"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -151,8 +151,12 @@ pub struct Endpoint {
     pub path: &'static str,
     /// A JSON body sent when the scenario gives none.
     pub body: Option<&'static str>,
+    /// Headers sent with every request to the endpoint, unless the case sets the same one.
+    pub headers: &'static [(&'static str, &'static str)],
     /// Public endpoints answer without credentials in every mode.
     pub public: bool,
+    /// What the endpoint does, for access matrices that do not say.
+    pub class: Option<VerbClass>,
 }
 
 /// Where a token travels when a case sends `auth: {token: …}`.
@@ -206,6 +210,25 @@ impl CredentialStore {
             CredentialStore::SingleToken => "single-token",
             CredentialStore::TokenUsers => "token-users",
             CredentialStore::Settings => "settings",
+        }
+    }
+}
+
+/// What an endpoint does, in an access matrix: read, write or delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerbClass {
+    Read,
+    Write,
+    Delete,
+}
+
+impl VerbClass {
+    pub fn name(self) -> &'static str {
+        match self {
+            VerbClass::Read => "read",
+            VerbClass::Write => "write",
+            VerbClass::Delete => "delete",
         }
     }
 }

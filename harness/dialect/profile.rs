@@ -11,7 +11,9 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 
-use super::{CredentialKind, CredentialStore, Dialect, Endpoint, Mode, Profile, TokenTransport};
+use super::{
+    CredentialKind, CredentialStore, Dialect, Endpoint, Mode, Profile, TokenTransport, VerbClass,
+};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::load::{Document, parse_yaml_as, read_text};
 
@@ -75,7 +77,13 @@ pub struct EndpointFile {
     /// A body sent when a case gives none (JSON unless `headers` says otherwise).
     #[serde(default)]
     pub body: Option<String>,
+    /// Headers sent with every request to it, unless a case sets the same one.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
     pub access: Access,
+    /// `read`, `write` or `delete`: its column in an access matrix that gives no class.
+    #[serde(default)]
+    pub class: Option<VerbClass>,
 }
 
 fn get() -> String {
@@ -277,12 +285,26 @@ pub fn build(
                 e.name, e.method
             ));
         }
+        let mut headers = Vec::new();
+        for (name, value) in &e.headers {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || reqwest::header::HeaderValue::from_str(value).is_err()
+            {
+                return Err(format!(
+                    "endpoint {:?}: header {name:?}: {value:?} is not a valid header",
+                    e.name
+                ));
+            }
+            headers.push((leak(name.clone()), leak(value.clone())));
+        }
         let built = Endpoint {
             name: leak(e.name.clone()),
             method: leak(e.method.clone()),
             path: leak(e.path.clone()),
             body: e.body.clone().map(leak),
+            headers: Box::leak(headers.into_boxed_slice()),
             public: e.access == Access::Public,
+            class: e.class,
         };
         match endpoints.iter_mut().find(|x| x.name == e.name) {
             Some(existing) => *existing = built,

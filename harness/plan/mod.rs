@@ -460,6 +460,12 @@ fn plan_case(
     for (name, value) in &r.headers {
         headers.push((name.clone(), ctx.render(value)?.into_bytes()));
     }
+    // The profile's headers for the endpoint, where the case does not set its own.
+    for (name, value) in endpoint.map_or(&[][..], |e| e.headers) {
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            headers.push(((*name).to_owned(), value.as_bytes().to_vec()));
+        }
+    }
     let mut body = match (&r.body, &r.json, endpoint.and_then(|e| e.body)) {
         (Some(b), _, _) => Some(ctx.render(b)?.into_bytes()),
         (None, Some(json), _) => Some(json.to_string().into_bytes()),

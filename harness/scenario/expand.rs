@@ -9,6 +9,7 @@ use super::model::{
     Auth, Case, Cell, Expect, FuzzBlock, FuzzSpec, Matrix, Principal, Request, Spanned, StatusSpec,
     Suite, Text, Uniform,
 };
+use crate::dialect::{Dialect, VerbClass};
 use crate::level::Level;
 
 /// Tag of the cases the matrix made.
@@ -33,7 +34,7 @@ pub fn expand(suite: &mut Suite, path: &Path, text: &str) -> Vec<Diagnostic> {
         );
     };
     if let Some(matrix) = suite.matrix.clone() {
-        let cases = matrix_cases(&matrix, &mut report);
+        let cases = matrix_cases(&matrix, suite.dialect.value, &mut report);
         suite.cases.extend(cases);
     }
     if let Some(block) = suite.fuzz.clone() {
@@ -48,7 +49,7 @@ pub fn expand(suite: &mut Suite, path: &Path, text: &str) -> Vec<Diagnostic> {
 
 type Report<'a> = dyn FnMut(&Text, String, &str) + 'a;
 
-fn matrix_cases(matrix: &Matrix, report: &mut Report) -> Vec<Case> {
+fn matrix_cases(matrix: &Matrix, dialect: Dialect, report: &mut Report) -> Vec<Case> {
     let principal_names: Vec<&str> = matrix
         .principals
         .iter()
@@ -86,17 +87,39 @@ fn matrix_cases(matrix: &Matrix, report: &mut Report) -> Vec<Case> {
             }
         }
     }
+    // Each endpoint's verb class: the matrix's, else the profile's for that endpoint.
+    let mut classes = Vec::new();
+    for endpoint in &matrix.endpoints {
+        let name = endpoint.endpoint.as_ref().unwrap_or(&endpoint.name);
+        match endpoint
+            .class
+            .or_else(|| dialect.endpoint(&name.value).and_then(|e| e.class))
+        {
+            Some(class) => classes.push(class),
+            None => {
+                report(
+                    &endpoint.name,
+                    format!(
+                        "matrix endpoint {:?} has no verb class",
+                        endpoint.name.value
+                    ),
+                    "give it `class: read | write | delete`, or give the endpoint a `class` in the dialect's profile",
+                );
+                return Vec::new();
+            }
+        }
+    }
     let mut cases = Vec::new();
     for principal in &matrix.principals {
-        for endpoint in &matrix.endpoints {
-            let Some(status) = expected_status(matrix, principal, endpoint) else {
+        for (endpoint, &class) in matrix.endpoints.iter().zip(&classes) {
+            let Some(status) = expected_status(matrix, principal, endpoint, class) else {
                 report(
                     &principal.name,
                     format!(
                         "the matrix expects nothing of {:?} on {:?} ({})",
                         principal.name.value,
                         endpoint.name.value,
-                        endpoint.class.name()
+                        class.name()
                     ),
                     "add a rule for the principal or its role and this verb class, or a cell",
                 );
@@ -178,9 +201,10 @@ fn expected_status(
     matrix: &Matrix,
     principal: &Principal,
     endpoint: &super::model::MatrixEndpoint,
+    class: VerbClass,
 ) -> Option<Spanned<StatusSpec>> {
     let name = &principal.name.value;
-    let rule = |key: &str| matrix.rules.get(key)?.get(&endpoint.class).cloned();
+    let rule = |key: &str| matrix.rules.get(key)?.get(&class).cloned();
     matrix
         .cells
         .get(name)

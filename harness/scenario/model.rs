@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 pub use serde_saphyr::Spanned;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, VerbClass};
 pub use crate::fixtures::pki::ServerCert;
 pub use crate::issuer::state::IssuerChange;
 pub use crate::jwt::Mutation;
@@ -183,7 +183,9 @@ pub struct Matrix {
 #[serde(deny_unknown_fields)]
 pub struct MatrixEndpoint {
     pub name: Text,
-    pub class: VerbClass,
+    /// The verb class; default: the one the dialect's profile gives the endpoint.
+    #[serde(default)]
+    pub class: Option<VerbClass>,
     /// An endpoint of the dialect's table; default: the entry's name.
     #[serde(default)]
     pub endpoint: Option<Text>,
@@ -193,24 +195,6 @@ pub struct MatrixEndpoint {
     pub path: Option<Text>,
     #[serde(default)]
     pub json: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VerbClass {
-    Read,
-    Write,
-    Delete,
-}
-
-impl VerbClass {
-    pub fn name(self) -> &'static str {
-        match self {
-            VerbClass::Read => "read",
-            VerbClass::Write => "write",
-            VerbClass::Delete => "delete",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -707,9 +707,11 @@ fn target_endpoint(dialect: Dialect, name: &str, spec: &model::TargetEndpoint) -
             .unwrap_or("GET"),
         path: leak(&spec.path().value),
         body: body.map(|b| leak(&b.value)).or(base.and_then(|b| b.body)),
+        headers: base.map_or(&[], |b| b.headers),
         public: access.map_or(base.is_some_and(|b| b.public), |a| {
             a == crate::dialect::profile::Access::Public
         }),
+        class: base.and_then(|b| b.class),
     }
 }
 
