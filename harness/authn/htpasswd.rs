@@ -22,7 +22,10 @@ pub enum HashScheme {
     Apr1,
     /// `{SHA}` followed by base64 of SHA-1.
     Sha1,
-    /// Anything else: DES crypt, plain text, unknown formats.
+    /// Traditional DES crypt: 13 characters of `./0-9A-Za-z`. Never verified here — it reads only
+    /// 8 characters of a password.
+    DesCrypt,
+    /// Anything else: plain text, unknown formats.
     Unsupported,
 }
 
@@ -37,6 +40,13 @@ impl HashScheme {
             (true, Some(cost), Some(b'$')) => HashScheme::Bcrypt { cost },
             _ if apr1::salt_of(hash).is_some() => HashScheme::Apr1,
             _ if hash.starts_with("{SHA}") => HashScheme::Sha1,
+            _ if hash.len() == 13
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/') =>
+            {
+                HashScheme::DesCrypt
+            }
             _ => HashScheme::Unsupported,
         }
     }
@@ -139,6 +149,11 @@ impl Htpasswd {
 
     pub fn contains(&self, user: &str) -> bool {
         self.entries.contains_key(user)
+    }
+
+    /// The stored hash of `user`.
+    pub fn hash_of(&self, user: &str) -> Option<&str> {
+        self.entries.get(user).map(String::as_str)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -260,6 +275,14 @@ mod tests {
             HashScheme::Apr1
         );
         assert_eq!(HashScheme::of("{SHA}abc"), HashScheme::Sha1);
+        assert_eq!(HashScheme::of("ab01FAX.bQRSU"), HashScheme::DesCrypt);
+        assert_eq!(HashScheme::of("ab01FAX.bQRS"), HashScheme::Unsupported);
+        assert!(!verify_hash(
+            "ab01FAX.bQRSU",
+            "whatever",
+            14,
+            Accept::Apache
+        ));
         assert_eq!(HashScheme::of("pass1"), HashScheme::Unsupported);
     }
 

@@ -57,6 +57,10 @@ pub enum Mutation {
     Hs256PublicPem,
     /// HS256, keyed with the signing key's public key in DER.
     Hs256PublicDer,
+    /// HS256, keyed with the public key's PEM without its trailing newline.
+    Hs256PublicPemNoNewline,
+    /// HS256, keyed with the text of the public JWK's `n` (RSA keys).
+    Hs256PublicJwkN,
     /// Signed, then a claim changed (`username`/`sub` become `mallory`).
     TamperPayload,
     /// Signed, then a header field added.
@@ -90,12 +94,14 @@ pub enum Mutation {
 }
 
 impl Mutation {
-    pub const ALL: [Mutation; 23] = [
+    pub const ALL: [Mutation; 25] = [
         Mutation::Unsigned,
         Mutation::EmptySignature,
         Mutation::ZeroSignature,
         Mutation::Hs256PublicPem,
         Mutation::Hs256PublicDer,
+        Mutation::Hs256PublicPemNoNewline,
+        Mutation::Hs256PublicJwkN,
         Mutation::TamperPayload,
         Mutation::TamperHeader,
         Mutation::TwoSegments,
@@ -214,7 +220,15 @@ pub fn forge(spec: &TokenSpec, ctx: &ForgeContext) -> Result<String, String> {
     let alg_text = match (&spec.alg, mutate) {
         (Some(a), _) => a.clone(),
         (None, Some(Mutation::Unsigned)) => "none".into(),
-        (None, Some(Mutation::Hs256PublicPem | Mutation::Hs256PublicDer)) => "HS256".into(),
+        (
+            None,
+            Some(
+                Mutation::Hs256PublicPem
+                | Mutation::Hs256PublicDer
+                | Mutation::Hs256PublicPemNoNewline
+                | Mutation::Hs256PublicJwkN,
+            ),
+        ) => "HS256".into(),
         (None, _) => alg_name(key_id.alg()),
     };
     let mut header = Map::new();
@@ -282,6 +296,21 @@ pub fn forge(spec: &TokenSpec, ctx: &ForgeContext) -> Result<String, String> {
             &EncodingKey::from_secret(&key.public_der),
             Algorithm::HS256,
         )?,
+        Some(Mutation::Hs256PublicPemNoNewline) => sign(
+            &input,
+            &EncodingKey::from_secret(key.public_pem.trim_end_matches('\n').as_bytes()),
+            Algorithm::HS256,
+        )?,
+        Some(Mutation::Hs256PublicJwkN) => {
+            let n = key.jwk["n"]
+                .as_str()
+                .ok_or("hs256_public_jwk_n needs an RSA key (its JWK has no `n`)")?;
+            sign(
+                &input,
+                &EncodingKey::from_secret(n.as_bytes()),
+                Algorithm::HS256,
+            )?
+        }
         Some(Mutation::ZeroSignature) => {
             let len = if key_id == KeyId::Es256 { 64 } else { 256 };
             b64(&vec![0u8; len])

@@ -25,6 +25,9 @@ pub struct FlawResult {
     pub caught_by: Vec<Catch>,
     /// A must-impact flaw needs a `must` case to catch it; any other flaw, any case.
     pub caught: bool,
+    /// Catching cases at the flaw's level that are independent of each other (see
+    /// [`independent`]): one regression in a single case must not let a flaw through.
+    pub independent: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -40,6 +43,35 @@ pub struct MutantsReport {
     pub flaws: Vec<FlawResult>,
     pub score: Score,
     pub survivors: Vec<&'static str>,
+    /// Caught flaws with fewer than [`MIN_INDEPENDENT`] independent catching cases.
+    pub thin: Vec<&'static str>,
+}
+
+/// Independent catching cases every flaw should have.
+pub const MIN_INDEPENDENT: usize = 2;
+
+/// The request a catching case stands for: its suite and case name without what repeats the same
+/// request — the mode (`[basic]`), the endpoint of a role case (`@whoami`), the `uniform:` copy and
+/// the `-message` / `-status` sibling that checks the same answer's text or code.
+fn request_of(case: &str) -> String {
+    let case = case.split(" [").next().unwrap_or(case);
+    let case = case.split(" @").next().unwrap_or(case);
+    let case = case.replacen("/uniform:", "/", 1);
+    ["-message", "-status"].iter().fold(case, |c, suffix| {
+        c.strip_suffix(suffix).map_or(c.clone(), str::to_owned)
+    })
+}
+
+/// How many different requests, at the level that counts for `impact`, catch a flaw.
+pub fn independent(caught_by: &[Catch], impact: Impact) -> usize {
+    let mut requests: Vec<String> = caught_by
+        .iter()
+        .filter(|c| impact == Impact::Should || c.level == Level::Must)
+        .map(|c| request_of(&c.case))
+        .collect();
+    requests.sort();
+    requests.dedup();
+    requests.len()
 }
 
 fn key(case: &CaseResult) -> String {
@@ -68,7 +100,9 @@ pub fn flaw_result(flaw: Flaw, caught_by: Vec<Catch>) -> FlawResult {
         Impact::Must => caught_by.iter().any(|c| c.level == Level::Must),
         Impact::Should => !caught_by.is_empty(),
     };
+    let independent = independent(&caught_by, flaw.impact());
     FlawResult {
+        independent,
         name: flaw.name(),
         impact: match flaw.impact() {
             Impact::Must => "must",
@@ -96,10 +130,16 @@ pub fn summarize(flaws: Vec<FlawResult>) -> MutantsReport {
         }
     }
     let survivors = flaws.iter().filter(|f| !f.caught).map(|f| f.name).collect();
+    let thin = flaws
+        .iter()
+        .filter(|f| f.caught && f.independent < MIN_INDEPENDENT)
+        .map(|f| f.name)
+        .collect();
     MutantsReport {
         flaws,
         score,
         survivors,
+        thin,
     }
 }
 
@@ -151,5 +191,44 @@ mod tests {
         assert_eq!(report.score.must_impact, 1);
         assert_eq!(report.score.must_caught, 0);
         assert_eq!(report.score.should_caught, 1);
+    }
+
+    #[test]
+    fn copies_of_one_request_count_once() {
+        let catch = |case: &str, level| Catch {
+            case: case.into(),
+            level,
+        };
+        let same_request = [
+            catch(
+                "http-basic/wrong-password-refused @whoami [basic]",
+                Level::Must,
+            ),
+            catch(
+                "http-basic/wrong-password-refused @report [basic]",
+                Level::Must,
+            ),
+            catch(
+                "http-basic/uniform:wrong-password-refused @whoami [basic]",
+                Level::Must,
+            ),
+            catch("cratedb-jwt/unknown-kid-refused [jwt]", Level::Must),
+            catch(
+                "cratedb-jwt/unknown-kid-refused-message [jwt]",
+                Level::Compat,
+            ),
+            catch("m/ian@meta-status [adminlist]", Level::Should),
+        ];
+        assert_eq!(independent(&same_request, Impact::Must), 2);
+        assert_eq!(independent(&same_request, Impact::Should), 3);
+        let thin = summarize(vec![flaw_result(
+            Flaw::AlgNoneAccepted,
+            same_request[..3].to_vec(),
+        )]);
+        assert_eq!(
+            thin.thin,
+            vec!["alg-none-accepted"],
+            "caught, but by one request"
+        );
     }
 }

@@ -26,10 +26,11 @@ pub fn text(report: &MutantsReport) -> String {
             shown.join(", ")
         };
         out.push_str(&format!(
-            "  {verdict}  {:<6}  {:<30} {:>3} cases ({must} must): {by}\n",
+            "  {verdict}  {:<6}  {:<30} {:>3} cases ({must} must, {} independent): {by}\n",
             f.impact,
             f.name,
-            f.caught_by.len()
+            f.caught_by.len(),
+            f.independent
         ));
     }
     let s = &report.score;
@@ -52,6 +53,17 @@ pub fn text(report: &MutantsReport) -> String {
         out.push_str("survivors: none\n");
     } else {
         out.push_str(&format!("survivors: {}\n", report.survivors.join(", ")));
+    }
+    let min = super::MIN_INDEPENDENT;
+    if report.thin.is_empty() {
+        out.push_str(&format!(
+            "thin (caught by fewer than {min} independent cases): none\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "thin (caught by fewer than {min} independent cases): {}\n",
+            report.thin.join(", ")
+        ));
     }
     out
 }

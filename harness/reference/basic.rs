@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use super::flaws::{Flaw, Flaws};
 use super::wire::header_text;
 use crate::authn::authorization::{BasicOptions, parse_basic};
-use crate::authn::htpasswd::{Accept, Htpasswd};
+use crate::authn::htpasswd::{Accept, HashScheme, Htpasswd};
 use crate::dialect::Endpoint;
 
 /// What protected endpoints answer with, after the user's name: content only credentials reach.
@@ -63,6 +63,15 @@ impl Basic {
                 || (flaw(Flaw::EmptyPasswordAccepted) && creds.password().is_empty()))
         {
             return Some(creds.user().to_owned());
+        }
+        // With the flaw, the file holds DES crypt lines (written so by the embedded target) and
+        // they are verified as nginx and Apache do, through the system's crypt(3).
+        if flaw(Flaw::DesTruncation)
+            && let Some(hash) = self.file.hash_of(creds.user())
+            && HashScheme::of(hash) == HashScheme::DesCrypt
+        {
+            return crate::fixtures::crypt::verify(creds.password(), hash)
+                .then(|| creds.user().to_owned());
         }
         self.file
             .verify(creds.user(), creds.password())

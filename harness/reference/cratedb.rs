@@ -207,6 +207,7 @@ impl CrateDb {
             require_exp: false,
             nbf_grace: 0,
             refuse_future_iat: true,
+            require_iat: false,
             flaws: self.flaws.clone(),
         };
         verify(token, &policy, Some(&audience), &keys, unix_now())

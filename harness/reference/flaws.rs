@@ -48,6 +48,8 @@ flaws! {
         "a known user gets in with any password";
     EmptyPasswordAccepted, "empty-password-accepted", Must, ["chroma", "cratedb", "http-basic"],
         "an empty password is accepted for a known user";
+    DesTruncation, "des-truncation", Must, ["http-basic"],
+        "htpasswd entries are DES crypt, which reads only the first 8 characters of a password";
     UnknownUserDistinct, "unknown-user-distinct", Must, ["chroma", "cratedb", "http-basic"],
         "an unknown user is refused with another status or body than a wrong password";
     UnknownUserFast, "unknown-user-fast", Should, ["chroma", "cratedb", "http-basic"],
@@ -82,6 +84,12 @@ flaws! {
         "a token's alg need not match the JWK's";
     ExpIgnored, "exp-ignored", Must, ["generic", "cratedb", "weaviate"],
         "expired tokens are accepted";
+    NoExpAccepted, "no-exp-accepted", Must, ["generic", "weaviate"],
+        "a token without exp is accepted (it never expires)";
+    FutureIatAccepted, "future-iat-accepted", Should, ["generic", "cratedb"],
+        "a token issued in the future (iat ahead of the clock) is accepted";
+    AudSubstring, "aud-substring", Must, ["generic", "cratedb", "weaviate"],
+        "aud is compared as a substring: an audience that contains ours, or is contained in it, passes";
     JwksTlsUnverified, "jwks-tls-unverified", Must, ["generic"],
         "the JWKS is fetched over HTTPS without verifying the issuer's certificate";
     GenerousLeeway, "generous-leeway", Must, ["generic", "cratedb", "weaviate"],
@@ -90,6 +98,8 @@ flaws! {
         "tokens not yet valid are accepted";
     AudIgnored, "aud-ignored", Must, ["generic", "cratedb", "weaviate"],
         "tokens for another audience are accepted";
+    IssPrefix, "iss-prefix", Must, ["generic", "weaviate"],
+        "iss is compared by prefix and case-insensitively: the issuer with a suffix or in capitals passes";
     IssIgnored, "iss-ignored", Must, ["generic", "weaviate"],
         "tokens from another issuer are accepted";
     UnknownKidAnyKey, "unknown-kid-any-key", Must, ["generic", "cratedb"],

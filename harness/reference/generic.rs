@@ -45,7 +45,9 @@ impl Generic {
                 alg_from_jwk: true,
                 require_exp: true,
                 nbf_grace: 0,
-                refuse_future_iat: false,
+                // RFC 9068 §2.2: iat is required and describes the past.
+                refuse_future_iat: true,
+                require_iat: true,
                 flaws: flaws.clone(),
             },
             flaws: flaws.clone(),

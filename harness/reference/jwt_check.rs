@@ -21,6 +21,8 @@ pub struct Policy {
     /// How far ahead `nbf` may be (Weaviate: 5 minutes).
     pub nbf_grace: i64,
     pub refuse_future_iat: bool,
+    /// Refuse a token without `iat` (RFC 9068 §2.2).
+    pub require_iat: bool,
     /// Deliberate bugs (`authconform mutants`); none in a normal run.
     pub flaws: Flaws,
 }
@@ -102,12 +104,13 @@ pub async fn verify(
     validation.validate_exp = false;
     validation.validate_nbf = false;
     let mut required = Vec::new();
-    if !flaw(Flaw::IssIgnored) {
+    // The `iss-prefix` and `aud-substring` flaws compare by hand, after the signature.
+    if !flaw(Flaw::IssIgnored) && !flaw(Flaw::IssPrefix) {
         validation.set_issuer(&[&policy.issuer]);
         required.push("iss");
     }
     match audience {
-        Some(aud) if !flaw(Flaw::AudIgnored) => {
+        Some(aud) if !flaw(Flaw::AudIgnored) && !flaw(Flaw::AudSubstring) => {
             validation.set_audience(&[aud]);
             required.push("aud");
         }
@@ -133,8 +136,45 @@ pub async fn verify(
         }
     }
     let claims = claims.ok_or(last)?;
+    flawed_claim_checks(policy, audience, &claims)?;
     check_times(policy, &claims, now)?;
     Ok(claims)
+}
+
+/// The loose `iss` and `aud` comparisons of the `iss-prefix` and `aud-substring` flaws.
+fn flawed_claim_checks(
+    policy: &Policy,
+    audience: Option<&str>,
+    claims: &Map<String, Value>,
+) -> Result<(), String> {
+    let flaw = |f| policy.flaws.has(f);
+    if flaw(Flaw::IssPrefix) && !flaw(Flaw::IssIgnored) {
+        let iss = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !iss
+            .to_ascii_lowercase()
+            .starts_with(&policy.issuer.to_ascii_lowercase())
+        {
+            return Err("The token was refused: InvalidIssuer".into());
+        }
+    }
+    if let Some(expected) = audience
+        && flaw(Flaw::AudSubstring)
+        && !flaw(Flaw::AudIgnored)
+    {
+        let loose = |a: &str| !a.is_empty() && (a.contains(expected) || expected.contains(a));
+        let ok = match claims.get("aud") {
+            Some(Value::String(a)) => loose(a),
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(loose),
+            _ => false,
+        };
+        if !ok {
+            return Err("The token was refused: InvalidAudience".into());
+        }
+    }
+    Ok(())
 }
 
 fn alg_matches(policy: &Policy, alg: Algorithm, jwk: &Jwk) -> Result<(), String> {
@@ -180,7 +220,9 @@ pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Re
         Some(exp) if now >= exp + leeway => {
             return Err(format!("The Token has expired on {exp}"));
         }
-        None if policy.require_exp => return Err("The Token has no expiry (exp)".into()),
+        None if policy.require_exp && !flaw(Flaw::NoExpAccepted) => {
+            return Err("The Token has no expiry (exp)".into());
+        }
         _ => {}
     }
     if let Some(nbf) = number("nbf")?
@@ -189,8 +231,12 @@ pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Re
     {
         return Err(format!("The Token can't be used before {nbf}"));
     }
+    if policy.require_iat && claims.get("iat").is_none() {
+        return Err("The Token has no issue time (iat)".into());
+    }
     if policy.refuse_future_iat
         && !flaw(Flaw::NbfIgnored)
+        && !flaw(Flaw::FutureIatAccepted)
         && let Some(iat) = number("iat")?
         && iat > now + leeway
     {
@@ -213,6 +259,7 @@ mod tests {
             require_exp: false,
             nbf_grace: 0,
             refuse_future_iat: true,
+            require_iat: false,
             flaws: Flaws::default(),
         }
     }
@@ -256,6 +303,7 @@ mod tests {
             check_times(
                 &Policy {
                     refuse_future_iat: false,
+                    require_iat: false,
                     ..p
                 },
                 &claims(json!({"iat": 101})),

@@ -178,6 +178,7 @@ impl Oidc {
             require_exp: true,
             nbf_grace: 300,
             refuse_future_iat: false,
+            require_iat: false,
             flaws: self.flaws.clone(),
         };
         let claims = verify(

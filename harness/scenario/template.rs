@@ -22,6 +22,8 @@ pub enum Filter {
     Lower,
     DropFirst(usize),
     DropLast(usize),
+    /// The first N characters (DES crypt reads 8).
+    First(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,8 +202,9 @@ fn parse_filter(text: &str) -> Result<Filter, String> {
         ("lower", None) => Ok(Filter::Lower),
         ("drop_first", Some(n)) => Ok(Filter::DropFirst(n)),
         ("drop_last", Some(n)) => Ok(Filter::DropLast(n)),
+        ("first", Some(n)) => Ok(Filter::First(n)),
         _ => Err(format!(
-            "unknown filter `{text}`: expected base64, upper, lower, drop_first(N) or drop_last(N)"
+            "unknown filter `{text}`: expected base64, upper, lower, drop_first(N), drop_last(N) or first(N)"
         )),
     }
 }
@@ -217,6 +220,7 @@ fn apply_filters(mut text: String, filters: &[Filter]) -> String {
                 let keep = text.chars().count().saturating_sub(n);
                 text.chars().take(keep).collect()
             }
+            Filter::First(n) => text.chars().take(n).collect(),
         };
     }
     text
@@ -255,6 +259,14 @@ mod tests {
         let r = t.render(&Fixed).unwrap();
         assert_eq!(r.text, "admin:S3CRE /h");
         assert!(r.secret);
+        let first = Template::parse(
+            "{{ users.admin.password | first(3) }}|{{ users.admin.password | first(99) }}",
+        )
+        .unwrap()
+        .render(&Fixed)
+        .unwrap();
+        assert_eq!(first.text, "s3c|s3cret");
+        assert!(first.secret, "a prefix of a password is a secret");
         let plain = Template::parse("x {{ users.admin.name | base64 }}")
             .unwrap()
             .render(&Fixed)

@@ -95,7 +95,13 @@ pub async fn start(
     tls: Option<(SuiteTls, &TlsLab)>,
     flaws: &Flaws,
 ) -> Result<reference::Running, String> {
-    let file = credential_file(dialect, mode, credentials)?;
+    let file = if flaws.has(crate::reference::flaws::Flaw::DesTruncation)
+        && mode.store == CredentialStore::Htpasswd
+    {
+        files::htpasswd_with(credentials, &[files::HtpasswdHash::Des])?
+    } else {
+        credential_file(dialect, mode, credentials)?
+    };
     let app = app_with_flaws(dialect, mode, &file, flaws).await?;
     let started = match tls {
         None => reference::start(app).await,
