@@ -1,8 +1,7 @@
 //! Hash verification beside peers measured in the same run: bcrypt (the bcrypt crate) beside
-//! libxcrypt's `crypt_r` (loaded with dlopen, bench only), PBKDF2-HMAC-SHA512 at 40,000 iterations
+//! libxcrypt's `crypt_r` (loaded with dlopen, `authconform::fixtures::crypt`), PBKDF2-HMAC-SHA512 at 40,000 iterations
 //! with RustCrypto beside aws-lc-rs, and htpasswd lookup + verify against the verification alone.
 
-use std::ffi::{CStr, CString, c_char, c_void};
 use std::hint::black_box;
 use std::num::NonZeroU32;
 
@@ -10,50 +9,9 @@ use authconform_authn::htpasswd::{Accept, Htpasswd, verify_hash};
 use authconform_authn::pbkdf2_record::derive_key;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-type CryptR = unsafe extern "C" fn(*const c_char, *const c_char, *mut c_void) -> *mut c_char;
-
-/// libxcrypt's `crypt_r`, from the system's libcrypt.so.1.
-struct Libxcrypt {
-    crypt_r: CryptR,
-    data: Vec<u8>,
-}
-
-impl Libxcrypt {
-    fn load() -> Option<Libxcrypt> {
-        // SAFETY: dlopen/dlsym with valid C strings; the symbol has crypt_r's documented signature.
-        unsafe {
-            let lib = libc::dlopen(c"libcrypt.so.1".as_ptr(), libc::RTLD_NOW);
-            if lib.is_null() {
-                return None;
-            }
-            let sym = libc::dlsym(lib, c"crypt_r".as_ptr());
-            if sym.is_null() {
-                return None;
-            }
-            // struct crypt_data is 32 KiB in libxcrypt; zeroed before first use.
-            Some(Libxcrypt {
-                crypt_r: std::mem::transmute::<*mut c_void, CryptR>(sym),
-                data: vec![0u8; 64 * 1024],
-            })
-        }
-    }
-
-    fn verify(&mut self, password: &CStr, hash: &CStr) -> bool {
-        // SAFETY: both strings are NUL-terminated; `data` is a zeroed crypt_data-sized buffer we own.
-        let out = unsafe {
-            (self.crypt_r)(
-                password.as_ptr(),
-                hash.as_ptr(),
-                self.data.as_mut_ptr().cast(),
-            )
-        };
-        // SAFETY: crypt_r returns NULL or a NUL-terminated string inside `data`.
-        !out.is_null() && unsafe { CStr::from_ptr(out) } == hash
-    }
-}
-
 fn bcrypt_verify(c: &mut Criterion) {
-    let mut xcrypt = Libxcrypt::load();
+    // libxcrypt through the same wrapper the reference server uses, one work area reused.
+    let mut xcrypt = authconform::fixtures::crypt::Crypt::new();
     for cost in [5u32, 10] {
         let hash = bcrypt::hash("correct horse", cost)
             .unwrap()
@@ -71,16 +29,13 @@ fn bcrypt_verify(c: &mut Criterion) {
             })
         });
         if let Some(x) = xcrypt.as_mut() {
-            let (pw, h) = (
-                CString::new("correct horse").unwrap(),
-                CString::new(hash.clone()).unwrap(),
-            );
+            let (pw, h) = ("correct horse", hash.clone());
             assert!(
-                x.verify(&pw, &h),
+                x.verify(pw, &h),
                 "libxcrypt verifies the bcrypt crate's hash"
             );
             group.bench_function("libxcrypt crypt_r", |b| {
-                b.iter(|| assert!(x.verify(black_box(&pw), black_box(&h))))
+                b.iter(|| assert!(x.verify(black_box(pw), black_box(&h))))
             });
         }
         group.finish();

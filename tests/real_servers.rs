@@ -126,3 +126,39 @@ fn a_targets_credentials_place_moves_the_api_key() {
         ran.stdout
     );
 }
+
+/// nginx over DES crypt htpasswd lines (`htpasswd -d`), which it verifies through the system's
+/// crypt(3): a password is read to its 8th character only, and the truncation cases fail the gate.
+#[test]
+fn nginx_over_des_crypt_lines_is_caught_truncating_passwords() {
+    if !installed("nginx") || !authconform::fixtures::crypt::available() {
+        eprintln!("skipped: needs nginx and the system's libcrypt");
+        return;
+    }
+    let ran = authconform(&[
+        "run",
+        "scenarios/http-basic/basic.yaml",
+        "-t",
+        "targets/nginx-basic-des.yaml",
+    ]);
+    assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
+    let failures: Vec<&str> = ran
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  FAIL"))
+        .collect();
+    for case in [
+        "password-first-8-characters-refused @whoami",
+        "password-first-8-characters-and-another-tail-refused @whoami",
+        "password-with-its-tail-changed-refused @whoami",
+    ] {
+        assert!(
+            failures.iter().any(|l| l.contains(case)),
+            "{case}: {failures:?}"
+        );
+    }
+    assert!(
+        failures.iter().all(|l| l.contains("password")),
+        "only the truncation cases fail: {failures:?}"
+    );
+}

@@ -38,6 +38,11 @@ pub struct MutantsArgs {
     /// Write the result to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// A caught flaw needs this many independent catching cases (different requests, not the
+    /// same case in another mode, endpoint, uniform copy or message sibling); fewer is `thin`
+    /// and exits 1, like a survivor.
+    #[arg(long, value_name = "N", default_value_t = crate::mutants::MIN_INDEPENDENT)]
+    min_independent: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -114,7 +119,7 @@ pub fn execute(args: MutantsArgs) -> i32 {
             }
             results.push(flaw_result(*flaw, caught_by));
         }
-        Ok::<_, String>(summarize(results))
+        Ok::<_, String>(summarize(results, args.min_independent))
     });
     let report = match result {
         Ok(r) => r,
@@ -138,7 +143,7 @@ pub fn execute(args: MutantsArgs) -> i32 {
         }
         None => emit(&text),
     }
-    i32::from(!report.survivors.is_empty())
+    i32::from(!report.survivors.is_empty() || !report.thin.is_empty())
 }
 
 /// The suites against `target`, as a normal run would go, quietly.

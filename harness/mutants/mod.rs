@@ -43,11 +43,12 @@ pub struct MutantsReport {
     pub flaws: Vec<FlawResult>,
     pub score: Score,
     pub survivors: Vec<&'static str>,
-    /// Caught flaws with fewer than [`MIN_INDEPENDENT`] independent catching cases.
+    /// Caught flaws with fewer than `min_independent` independent catching cases.
     pub thin: Vec<&'static str>,
+    pub min_independent: usize,
 }
 
-/// Independent catching cases every flaw should have.
+/// Independent catching cases every flaw should have, by default.
 pub const MIN_INDEPENDENT: usize = 2;
 
 /// The request a catching case stands for: its suite and case name without what repeats the same
@@ -115,7 +116,8 @@ pub fn flaw_result(flaw: Flaw, caught_by: Vec<Catch>) -> FlawResult {
     }
 }
 
-pub fn summarize(flaws: Vec<FlawResult>) -> MutantsReport {
+/// The score, the survivors, and the flaws caught by fewer than `min_independent` independent cases.
+pub fn summarize(flaws: Vec<FlawResult>, min_independent: usize) -> MutantsReport {
     let mut score = Score::default();
     for f in &flaws {
         match f.impact {
@@ -132,7 +134,7 @@ pub fn summarize(flaws: Vec<FlawResult>) -> MutantsReport {
     let survivors = flaws.iter().filter(|f| !f.caught).map(|f| f.name).collect();
     let thin = flaws
         .iter()
-        .filter(|f| f.caught && f.independent < MIN_INDEPENDENT)
+        .filter(|f| f.caught && f.independent < min_independent)
         .map(|f| f.name)
         .collect();
     MutantsReport {
@@ -140,6 +142,7 @@ pub fn summarize(flaws: Vec<FlawResult>) -> MutantsReport {
         score,
         survivors,
         thin,
+        min_independent,
     }
 }
 
@@ -177,17 +180,21 @@ mod tests {
         }];
         assert!(!flaw_result(Flaw::ProtectedLeftPublic, should_only.clone()).caught);
         assert!(flaw_result(Flaw::UnknownUserFast, should_only).caught);
-        let report = summarize(vec![
-            flaw_result(Flaw::ProtectedLeftPublic, vec![]),
-            flaw_result(
-                Flaw::UnknownUserFast,
-                vec![Catch {
-                    case: "y".into(),
-                    level: Level::Should,
-                }],
-            ),
-        ]);
+        let report = summarize(
+            vec![
+                flaw_result(Flaw::ProtectedLeftPublic, vec![]),
+                flaw_result(
+                    Flaw::UnknownUserFast,
+                    vec![Catch {
+                        case: "y".into(),
+                        level: Level::Should,
+                    }],
+                ),
+            ],
+            MIN_INDEPENDENT,
+        );
         assert_eq!(report.survivors, vec!["protected-left-public"]);
+        assert_eq!(report.thin, vec!["unknown-user-fast"]);
         assert_eq!(report.score.must_impact, 1);
         assert_eq!(report.score.must_caught, 0);
         assert_eq!(report.score.should_caught, 1);
@@ -221,10 +228,13 @@ mod tests {
         ];
         assert_eq!(independent(&same_request, Impact::Must), 2);
         assert_eq!(independent(&same_request, Impact::Should), 3);
-        let thin = summarize(vec![flaw_result(
-            Flaw::AlgNoneAccepted,
-            same_request[..3].to_vec(),
-        )]);
+        let thin = summarize(
+            vec![flaw_result(
+                Flaw::AlgNoneAccepted,
+                same_request[..3].to_vec(),
+            )],
+            MIN_INDEPENDENT,
+        );
         assert_eq!(
             thin.thin,
             vec!["alg-none-accepted"],

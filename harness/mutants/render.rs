@@ -54,7 +54,7 @@ pub fn text(report: &MutantsReport) -> String {
     } else {
         out.push_str(&format!("survivors: {}\n", report.survivors.join(", ")));
     }
-    let min = super::MIN_INDEPENDENT;
+    let min = report.min_independent;
     if report.thin.is_empty() {
         out.push_str(&format!(
             "thin (caught by fewer than {min} independent cases): none\n"
