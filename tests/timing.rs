@@ -1,4 +1,4 @@
-//! The timing expectation: it passes on the reference CrateDB, which checks a dummy PBKDF2 record
+//! The timing expectation: it never flags the reference CrateDB, which checks a dummy PBKDF2 record
 //! for unknown users, and fails on the same server told to refuse unknown users at once. (CrateDB,
 //! not Chroma: Chroma's 1–5 ms jitter on every refusal blurs a bcrypt-cost-5 difference, which made
 //! a Chroma-based test flaky under parallel load.)
@@ -24,7 +24,7 @@ cases:
     level: should
     ref: "issue 9"
     request: { endpoint: root, auth: { basic: { user: "nobody", password: "nope" } } }
-    expect: { status: 401, timing: { like: wrong-password, samples: 20, within: 30s } }
+    expect: { status: 401, timing: { like: wrong-password, samples: 60, within: 30s } }
 "#;
 
 /// The two tests sample in turn: one's hashing must not load the other's measurements.
@@ -90,15 +90,24 @@ fn timing_status(flaws: &[&str]) -> (String, String) {
     )
 }
 
+/// Never a false alarm; on a machine too busy for the box test to show the two alike, an
+/// honest "inconclusive" (reported as skipped, with the figures), never a silent pass.
 #[test]
-fn unknown_users_checked_against_a_dummy_hash_pass() {
+fn unknown_users_checked_against_a_dummy_hash_are_not_flagged() {
     let (status, case) = timing_status(&[]);
-    assert_eq!(status, "passed", "{case}");
+    match status.as_str() {
+        "passed" => {}
+        "skipped" => assert!(case.contains("timing inconclusive"), "{case}"),
+        other => panic!("{other}: {case}"),
+    }
 }
 
 #[test]
 fn unknown_users_refused_at_once_are_caught_by_timing() {
     let (status, case) = timing_status(&["unknown-user-fast"]);
     assert_eq!(status, "failed", "{case}");
-    assert!(case.contains("Mann–Whitney"), "{case}");
+    assert!(
+        case.contains("box test") && case.contains("fastest 10%"),
+        "{case}"
+    );
 }

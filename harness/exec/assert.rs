@@ -1,6 +1,6 @@
 //! Judging one answer against an expectation. Pure: the runner hands in what came back.
 
-use super::stats::{ALPHA, MIN_DIFFERENCE_MS, MIN_RELATIVE_DIFFERENCE, compare_latencies};
+use super::box_test::{BoxVerdict, Decision, MIN_SHIFT_MS, QUANTILE, alike_margin, box_test};
 use crate::live_fuzz::{FuzzResult, paste_case};
 use crate::plan::{Expectation, HeaderCheck, StatusCheck};
 use crate::scenario::model::ChallengeSpec;
@@ -159,29 +159,16 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
     }
     if let Some(timing) = &expect.timing {
         let expected = format!(
-            "latency like {} (Mann–Whitney p ≥ {} or medians within {} ms and {}%)",
+            "latency like {} (fastest {:.0}% within {MIN_SHIFT_MS} ms, box test)",
             timing.like_name,
-            ALPHA,
-            MIN_DIFFERENCE_MS,
-            MIN_RELATIVE_DIFFERENCE * 100.0
+            QUANTILE * 100.0
         );
         match &answer.timing {
             None => out.push(mismatch("timing", expected, "not measured")),
             Some((own, like)) => {
-                let v = compare_latencies(own, like);
-                if v.differ {
-                    out.push(mismatch(
-                        "timing",
-                        expected,
-                        format!(
-                            "medians {:.2} ms vs {:.2} ms over {}+{} samples, p = {:.1e}",
-                            v.median_a_ms,
-                            v.median_b_ms,
-                            own.len(),
-                            like.len(),
-                            v.p
-                        ),
-                    ));
+                let v = box_test(own, like);
+                if v.decision == Decision::Differ {
+                    out.push(mismatch("timing", expected, figures(&v)));
                 }
             }
         }
@@ -345,6 +332,38 @@ fn check_challenge(spec: &ChallengeSpec, answer: &Answer) -> Vec<Mismatch> {
         }
     }
     out
+}
+
+/// The box test's figures: each fast end with its interval, and the samples drawn.
+fn figures(v: &BoxVerdict) -> String {
+    format!(
+        "fastest {:.0}%: {:.2} ms [{:.2}–{:.2}] vs {:.2} ms [{:.2}–{:.2}] over {}+{} samples",
+        QUANTILE * 100.0,
+        v.a.estimate,
+        v.a.low,
+        v.a.high,
+        v.b.estimate,
+        v.b.low,
+        v.b.high,
+        v.samples.0,
+        v.samples.1
+    )
+}
+
+/// Why a timing case that found no difference is not a pass either: its samples neither told the
+/// requests apart nor showed them alike (within [`alike_margin`]) before the budget ran out.
+pub fn timing_inconclusive(expect: &Expectation, answer: &Answer) -> Option<String> {
+    expect.timing.as_ref()?;
+    let (own, like) = answer.timing.as_ref()?;
+    let v = box_test(own, like);
+    (v.decision == Decision::Inconclusive).then(|| {
+        format!(
+            "timing inconclusive: {} — not apart by {MIN_SHIFT_MS} ms, not alike within \
+             {:.2} ms; more `samples` or a quieter machine would decide",
+            figures(&v),
+            alike_margin(&v.a, &v.b)
+        )
+    })
 }
 
 pub fn status_matches(check: &StatusCheck, status: u16) -> bool {

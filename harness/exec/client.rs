@@ -130,10 +130,33 @@ pub fn build_tls_client(
     tls: &ClientTls,
     lab: Option<&TlsLab>,
 ) -> Result<reqwest::Client, String> {
-    let mut builder = client_builder()
-        // Every case on a fresh connection: a server may close an idle keep-alive connection at
-        // any moment, and a case must never be judged on that race or on an earlier case's socket.
-        .pool_max_idle_per_host(0)
+    // Every case on a fresh connection: a server may close an idle keep-alive connection at any
+    // moment, and a case must never be judged on that race or on an earlier case's socket.
+    build_client(
+        client_builder().pool_max_idle_per_host(0),
+        timeout,
+        tls,
+        lab,
+    )
+}
+
+/// The same, keeping its connections alive between requests: timing samples are drawn on both
+/// kinds, so that connection set-up neither hides nor fakes a difference.
+pub fn build_kept_alive_client(
+    timeout: Duration,
+    tls: &ClientTls,
+    lab: Option<&TlsLab>,
+) -> Result<reqwest::Client, String> {
+    build_client(client_builder(), timeout, tls, lab)
+}
+
+fn build_client(
+    builder: reqwest::ClientBuilder,
+    timeout: Duration,
+    tls: &ClientTls,
+    lab: Option<&TlsLab>,
+) -> Result<reqwest::Client, String> {
+    let mut builder = builder
         .timeout(timeout + Duration::from_secs(1)) // the runner's own timeout, which names the cause, fires first
         .connect_timeout(timeout);
     builder = match &tls.verify {

@@ -135,7 +135,12 @@ pub(super) fn assemble(
                         result.expected =
                             Some(redactor.redact(&describe_expected(planned, same.is_some())));
                         result.actual = Some(redactor.redact(&describe_actual(answer)));
-                        if !mismatches.is_empty() {
+                        let inconclusive =
+                            super::assert::timing_inconclusive(&planned.expect, answer);
+                        if let (true, Some(why)) = (mismatches.is_empty(), inconclusive) {
+                            result.status = CaseStatus::Skipped;
+                            result.reason = Some(why);
+                        } else if !mismatches.is_empty() {
                             result.status = CaseStatus::Failed;
                             result.mismatches = mismatches
                                 .into_iter()

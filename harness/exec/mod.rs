@@ -2,6 +2,7 @@
 //! and the runner that drives a whole plan against a target.
 
 pub mod assert;
+pub mod box_test;
 pub mod client;
 mod fuzzing;
 mod judge;
@@ -10,4 +11,3 @@ mod progress;
 pub mod runner;
 mod sending;
 pub mod signals;
-pub mod stats;

@@ -9,7 +9,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use super::assert::Answer;
-use super::client::build_tls_client;
+use super::client::{build_kept_alive_client, build_tls_client};
 use super::judge::assemble;
 use super::prepare::{Prepared, RecordingEnv};
 use super::progress::Progress;
@@ -327,7 +327,9 @@ async fn run_fuzz_cases(
 }
 
 /// For each case with a `timing` expectation that was answered: its request and its `like` case's,
-/// alternately, up to the sample count, the case's time budget and the run's deadline.
+/// alternately — one pair on fresh connections, the next on kept-alive ones — looked at after
+/// each round by the box test ([`super::box_test::Sequential`]) until it decides, or the sample
+/// count, the case's time budget or the run's deadline runs out.
 async fn measure_timings(
     cases: &[PlannedCase],
     prepare: &impl Fn(&PlannedCase) -> Result<Sending, String>,
@@ -344,20 +346,43 @@ async fn measure_timings(
         let (Ok(own), Ok(other)) = (prepare(case), prepare(like)) else {
             continue;
         };
+        let mut kept_alive = build_kept_alive_client(ctx.options.case_timeout, &case.tls, ctx.lab)
+            .ok()
+            .and_then(|client| {
+                let (Ok(mut own), Ok(mut other)) = (prepare(case), prepare(like)) else {
+                    return None;
+                };
+                own.client = client.clone();
+                other.client = client;
+                Some((own, other))
+            });
         let until = (Instant::now() + timing.within).min(ctx.deadline);
-        let (mut own_ms, mut like_ms) = (Vec::new(), Vec::new());
-        for _ in 0..timing.samples {
+        let mut test = super::box_test::Sequential::new(timing.samples as usize);
+        loop {
             if Instant::now() >= until || *ctx.interrupt.borrow() {
                 break;
             }
-            let (Some(a), Some(b)) = (own.latency(until).await, other.latency(until).await) else {
-                break;
+            let fresh = test.pairs().is_multiple_of(2) || kept_alive.is_none();
+            let (a, b) = match (&kept_alive, fresh) {
+                (Some((own_k, other_k)), false) => {
+                    (own_k.latency(until).await, other_k.latency(until).await)
+                }
+                _ => (own.latency(until).await, other.latency(until).await),
             };
-            own_ms.push(a);
-            like_ms.push(b);
+            let (Some(a), Some(b)) = (a, b) else {
+                if fresh {
+                    break;
+                }
+                // A kept-alive connection the server closed: go on with fresh ones only.
+                kept_alive = None;
+                continue;
+            };
+            if test.push(a, b).is_some() {
+                break;
+            }
         }
-        if let (Outcome::Answered(answer), true) = (&mut outcomes[index].0, own_ms.len() >= 5) {
-            answer.timing = Some((own_ms, like_ms));
+        if let (Outcome::Answered(answer), true) = (&mut outcomes[index].0, test.pairs() >= 5) {
+            answer.timing = Some((test.a, test.b));
         }
     }
 }

@@ -123,7 +123,7 @@ pub struct PlannedFuzz {
 
 pub const DEFAULT_FUZZ_WITHIN: Duration = Duration::from_secs(20);
 
-pub const DEFAULT_SAMPLES: u32 = 40;
+pub const DEFAULT_SAMPLES: u32 = 100;
 pub const DEFAULT_TIMING_WITHIN: Duration = Duration::from_secs(20);
 
 /// How the client verifies the server, and what it presents.

@@ -449,7 +449,8 @@ pub struct ChallengeSpec {
 #[serde(deny_unknown_fields)]
 pub struct TimingSpec {
     pub like: Text,
-    /// Requests of each case (default 40, at most 500).
+    /// At most this many requests of each case (default 100, 5–500); the box test stops earlier
+    /// once it has decided.
     #[serde(default)]
     pub samples: Option<Spanned<u32>>,
     /// Time all samples may take (default 20s, at most 60s).

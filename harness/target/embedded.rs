@@ -98,7 +98,7 @@ pub async fn start(
     let file = if flaws.has(crate::reference::flaws::Flaw::DesTruncation)
         && mode.store == CredentialStore::Htpasswd
     {
-        files::htpasswd_with(credentials, &[files::HtpasswdHash::Des])?
+        files::htpasswd_with(credentials, &[files::HtpasswdHash::Des], files::BCRYPT_COST)?
     } else {
         credential_file(dialect, mode, credentials)?
     };

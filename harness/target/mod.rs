@@ -67,8 +67,8 @@ pub struct Target {
     file_mode: u32,
     /// Files written into a launch's work directory (`launch.files`), by relative path.
     files: Vec<(String, Text)>,
-    /// The htpasswd hashes, taken in turn by the users (`launch.htpasswd_hashes`).
-    hashes: Vec<files::HtpasswdHash>,
+    /// How the htpasswd file is written (`launch.htpasswd_hashes`, `launch.bcrypt_cost`).
+    htpasswd: files::HtpasswdRecipe,
     /// Keep a launch's work directory after the run (`--keep-workdir`).
     pub keep_workdir: bool,
 }
@@ -101,7 +101,7 @@ impl Target {
             flaws: Flaws::default(),
             file_mode: 0o600,
             files: Vec::new(),
-            hashes: Vec::new(),
+            htpasswd: files::HtpasswdRecipe::default(),
             keep_workdir: false,
         }
     }
@@ -158,6 +158,12 @@ impl Target {
             .as_ref()
             .map(|l| l.htpasswd_hashes.clone())
             .unwrap_or_default();
+        // In range: `load_target` checked it.
+        let bcrypt_cost = file
+            .launch
+            .as_ref()
+            .and_then(|l| l.bcrypt_cost.as_ref())
+            .map_or(files::BCRYPT_COST, |c| c.value);
         let files: Vec<(String, Text)> = file
             .launch
             .as_ref()
@@ -209,7 +215,10 @@ impl Target {
             flaws: Flaws::default(),
             file_mode,
             files,
-            hashes: launch_hashes,
+            htpasswd: files::HtpasswdRecipe {
+                hashes: launch_hashes,
+                bcrypt_cost,
+            },
             keep_workdir: false,
             target_dir: path
                 .parent()
@@ -503,7 +512,7 @@ impl Target {
             credentials,
             env,
             self.file_mode,
-            &self.hashes,
+            &self.htpasswd,
         )?;
         if let Some((suite_tls, lab)) = tls {
             values.add_tls(workdir.path(), suite_tls, lab)?;
@@ -744,7 +753,7 @@ impl<'a> LaunchValues<'a> {
         credentials: &Credentials,
         env: &'a dyn Lookup,
         file_mode: u32,
-        hashes: &[files::HtpasswdHash],
+        htpasswd: &files::HtpasswdRecipe,
     ) -> Result<LaunchValues<'a>, String> {
         let plain = |s: String| Resolved {
             text: s,
@@ -769,7 +778,7 @@ impl<'a> LaunchValues<'a> {
                 "fixtures.htpasswd",
                 plain(write(
                     "htpasswd",
-                    &files::htpasswd_with(credentials, hashes)?,
+                    &files::htpasswd_with(credentials, &htpasswd.hashes, htpasswd.bcrypt_cost)?,
                 )?),
             );
         }

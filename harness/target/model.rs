@@ -148,6 +148,10 @@ pub struct Launch {
     /// order (default `[bcrypt]`): `[bcrypt, apr1]` tests both on a server that takes both.
     #[serde(default)]
     pub htpasswd_hashes: Vec<crate::fixtures::files::HtpasswdHash>,
+    /// The cost of the generated bcrypt lines (default 5, 4–14). Timing cases want one at which
+    /// the hash outlasts the machine's jitter: 10 takes about 60 ms.
+    #[serde(default)]
+    pub bcrypt_cost: Option<Spanned<u32>>,
     /// Files written into the work directory before each start, by relative path (`nginx.conf`,
     /// `www/index.html`); their text may use the launch's template values.
     #[serde(default)]
@@ -535,6 +539,19 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
                     e,
                     "e.g. `file_mode: \"0640\"` with the server's group",
                 ));
+            }
+            if let Some(cost) = &launch.bcrypt_cost
+                && !crate::fixtures::files::BCRYPT_COSTS.contains(&cost.value)
+            {
+                let at = cost.referenced;
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        format!("`bcrypt_cost: {}` is out of range", cost.value),
+                    )
+                    .at(text, at.line(), at.column())
+                    .hint("bcrypt costs run from 4 to 14 (10 is about 60 ms a hash)"),
+                );
             }
             for (name, body) in &launch.files {
                 let relative = Path::new(name);
