@@ -49,11 +49,33 @@ fn a_flaw_is_caught_and_a_flaw_without_its_cases_survives_by_name() {
         "{alg_none}"
     );
 
-    // The same suite without the one case that catches crit-ignored.
+    // The same suite with one of the two cases that catch crit-ignored: caught, but thin (exit 1).
     let suite = read(&common::root().join("scenarios/jwt/core.yaml"));
-    let start = suite.find("  - name: crit-unknown-extension").unwrap();
-    let end = start + suite[start..].find("\n\n").unwrap();
-    let without = format!("{}{}", &suite[..start], &suite[end + 2..]);
+    let without_case = |text: &str, name: &str| {
+        let start = text.find(&format!("  - name: {name}\n")).unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        format!("{}{}", &text[..start], &text[end + 2..])
+    };
+    let one = without_case(&suite, "crit-unknown-extension-named-by-the-token");
+    let thin_suite = dir.join("core-one-crit-case.yaml");
+    std::fs::write(&thin_suite, &one).unwrap();
+    let thin = authconform(&[
+        "mutants",
+        thin_suite.to_str().unwrap(),
+        "--flaw",
+        "crit-ignored",
+    ]);
+    assert_eq!(thin.code, 1, "{}\n{}", thin.stdout, thin.stderr);
+    assert!(
+        thin.stdout
+            .contains("thin (caught by fewer than 2 independent cases): crit-ignored"),
+        "{}",
+        thin.stdout
+    );
+    assert!(thin.stdout.contains("survivors: none"), "{}", thin.stdout);
+
+    // Without both, it survives.
+    let without = without_case(&one, "crit-unknown-extension");
     let trimmed = dir.join("core-without-crit.yaml");
     std::fs::write(&trimmed, without).unwrap();
     let survived = authconform(&[

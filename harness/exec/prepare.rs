@@ -149,6 +149,31 @@ pub fn prepare(
             }
             _ => jwt.clone(),
         };
+        // A running target may lack one suite's fixtures: that suite is skipped, not its mode's
+        // other suites.
+        let indexes: Vec<usize> = indexes
+            .into_iter()
+            .filter(|&i| {
+                let mut own = Credentials::default();
+                if own.add(&suites[i].suite.fixtures).is_err() {
+                    return true; // reported below
+                }
+                match target.credentials(own, env) {
+                    Ok(_) => true,
+                    Err(reason) => {
+                        skips.push(Skip {
+                            suite: i,
+                            mode: mode.name.to_owned(),
+                            reason,
+                        });
+                        false
+                    }
+                }
+            })
+            .collect();
+        if indexes.is_empty() {
+            continue;
+        }
         let mut generated = Credentials {
             jwt: group_jwt,
             ..Credentials::default()
