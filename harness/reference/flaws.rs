@@ -98,6 +98,8 @@ flaws! {
         "tokens not yet valid are accepted";
     AudIgnored, "aud-ignored", Must, ["generic", "cratedb", "weaviate"],
         "tokens for another audience are accepted";
+    TokenCacheShared, "token-cache-shared", Must, ["generic"],
+        "tokens accepted at one location are cached and accepted at every other, whatever its policy";
     IssPrefix, "iss-prefix", Must, ["generic", "weaviate"],
         "iss is compared by prefix and case-insensitively: the issuer with a suffix or in capitals passes";
     IssIgnored, "iss-ignored", Must, ["generic", "weaviate"],

@@ -23,7 +23,14 @@ pub struct Generic {
     flaws: Flaws,
     audience: String,
     keys: JwksSource,
+    /// Tokens accepted so far, kept only with the `token-cache-shared` flaw (as mod_oauth2's cache
+    /// shared across locations with different policies).
+    accepted: std::sync::Mutex<std::collections::HashSet<String>>,
 }
+
+/// A location whose policy accepts any audience: one server, two policies, for the shared-cache
+/// case (`scenarios/jwt/shared-cache.yaml`).
+pub const ANY_AUDIENCE_PATH: &str = "/protected/any-audience";
 
 impl Generic {
     /// From `JWT_ISSUER`, `JWT_JWKS_URL` and `JWT_AUDIENCE` lines, and `JWT_JWKS_CA_FILE` (the CA
@@ -61,6 +68,7 @@ impl Generic {
                 },
                 &trust(get("JWT_JWKS_CA_FILE").ok(), flaws)?,
             )?,
+            accepted: std::sync::Mutex::default(),
         })
     }
 
@@ -135,16 +143,29 @@ async fn handle(State(server): State<Arc<Generic>>, request: Request) -> Respons
         Some(Ok(t)) => t,
     };
     let now = unix_now();
-    match verify(
-        &token,
-        &server.policy,
-        Some(&server.audience),
-        &server.keys,
-        now,
-    )
-    .await
-    {
-        Ok(claims) => granted(claims.get("sub")),
+    let lax = request.uri().path() == ANY_AUDIENCE_PATH;
+    let cached = || {
+        server
+            .accepted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&token)
+    };
+    if flaw(Flaw::TokenCacheShared) && cached() {
+        return granted(None);
+    }
+    let audience = (!lax).then_some(server.audience.as_str());
+    match verify(&token, &server.policy, audience, &server.keys, now).await {
+        Ok(claims) => {
+            if flaw(Flaw::TokenCacheShared) {
+                server
+                    .accepted
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(token.clone());
+            }
+            granted(claims.get("sub"))
+        }
         Err(e)
             if flaw(Flaw::MalformedHeader500)
                 && e.starts_with("The token is not a compact JWS") =>
