@@ -197,37 +197,38 @@ mod tests {
         f64::from(differ) / f64::from(runs)
     }
 
+    /// Detection rate against the shift Δ, printed for README § Timing (`cargo test calibration
+    /// -- --nocapture`): 200 runs per Δ, at most 100 pairs per run, as the suites sample.
+    fn curve(name: &str, seed: u64, jitter: fn(&mut Stream) -> f64) -> Vec<(f64, f64)> {
+        let shifts = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0];
+        let rates: Vec<(f64, f64)> = shifts
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| (d, differ_rate(d, 200, 100, seed + i as u64, jitter)))
+            .collect();
+        let line: Vec<String> = rates
+            .iter()
+            .map(|(d, r)| format!("Δ={d} ms: {:.1}%", r * 100.0))
+            .collect();
+        eprintln!("{name}: {}", line.join(", "));
+        rates
+    }
+
     #[test]
     fn calibration_on_uniform_jitter() {
-        // README § Timing quotes these figures: 200 runs each, at most 100 pairs per run.
-        let detected = differ_rate(2.0, 200, 100, 1, Stream::uniform);
-        let false_alarms = differ_rate(0.0, 200, 100, 2, Stream::uniform);
-        let one_ms = differ_rate(1.0, 200, 100, 5, Stream::uniform);
-        eprintln!("uniform 1–5 ms: Δ=2 ms {detected}, Δ=1 ms {one_ms}, Δ=0 {false_alarms}");
-        assert!(
-            detected >= 0.95,
-            "2 ms under 1–5 ms jitter detected in {detected}"
-        );
-        assert!(
-            false_alarms <= 0.01,
-            "false alarms at Δ = 0: {false_alarms}"
-        );
+        let rates = curve("uniform 1–5 ms", 1, Stream::uniform);
+        assert!(rates[4].1 >= 0.95, "2 ms under 1–5 ms jitter: {rates:?}");
+        assert!(rates[0].1 <= 0.01, "false alarms at Δ = 0: {rates:?}");
     }
 
     #[test]
     fn calibration_on_long_tailed_jitter() {
-        let detected = differ_rate(2.0, 200, 100, 3, Stream::long_tailed);
-        let false_alarms = differ_rate(0.0, 200, 100, 4, Stream::long_tailed);
-        let one_ms = differ_rate(1.0, 200, 100, 6, Stream::long_tailed);
-        eprintln!("long-tailed: Δ=2 ms {detected}, Δ=1 ms {one_ms}, Δ=0 {false_alarms}");
+        let rates = curve("1 ms + Pareto(1.5, 0.5 ms)", 11, Stream::long_tailed);
         assert!(
-            detected >= 0.95,
-            "2 ms under long-tailed jitter detected in {detected}"
+            rates[4].1 >= 0.95,
+            "2 ms under long-tailed jitter: {rates:?}"
         );
-        assert!(
-            false_alarms <= 0.01,
-            "false alarms at Δ = 0: {false_alarms}"
-        );
+        assert!(rates[0].1 <= 0.01, "false alarms at Δ = 0: {rates:?}");
     }
 
     #[test]
