@@ -1,5 +1,5 @@
 //! Hash verification beside peers measured in the same run: bcrypt (the bcrypt crate) beside
-//! libxcrypt's `crypt_r` (loaded with dlopen, `authconform::fixtures::crypt`), PBKDF2-HMAC-SHA512 at 40,000 iterations
+//! libxcrypt's `crypt_r` (loaded with dlopen, `authconform::provision::crypt`), PBKDF2-HMAC-SHA512 at 40,000 iterations
 //! with RustCrypto beside aws-lc-rs, and htpasswd lookup + verify against the verification alone.
 
 use std::hint::black_box;
@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bcrypt_verify(c: &mut Criterion) {
     // libxcrypt through the same wrapper the reference server uses, one work area reused.
-    let mut xcrypt = authconform::fixtures::crypt::Crypt::new();
+    let mut xcrypt = authconform::authn::crypt::Crypt::new();
     for cost in [5u32, 10] {
         let hash = bcrypt::hash("correct horse", cost)
             .unwrap()

@@ -159,8 +159,8 @@ fn the_html_report_holds_the_counts_and_no_secret() {
         "no network fetches"
     );
     for secret in [
-        authconform::fixtures::credentials::PASSWORD_PREFIX,
-        authconform::fixtures::credentials::TOKEN_PREFIX,
+        authconform::provision::credentials::PASSWORD_PREFIX,
+        authconform::provision::credentials::TOKEN_PREFIX,
         "eyJ",
     ] {
         assert!(!page.contains(secret), "{secret} in the page");
@@ -206,7 +206,7 @@ fn the_leak_canary_catches_a_server_that_quotes_credentials_back() {
         "no must case caught the echo: {report}"
     );
     assert!(
-        !report.contains(authconform::fixtures::credentials::PASSWORD_PREFIX),
+        !report.contains(authconform::provision::credentials::PASSWORD_PREFIX),
         "the echoed password is masked in the report"
     );
 }

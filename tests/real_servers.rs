@@ -131,7 +131,7 @@ fn a_targets_credentials_place_moves_the_api_key() {
 /// crypt(3): a password is read to its 8th character only, and the truncation cases fail the gate.
 #[test]
 fn nginx_over_des_crypt_lines_is_caught_truncating_passwords() {
-    if !installed("nginx") || !authconform::fixtures::crypt::available() {
+    if !installed("nginx") || !authconform::authn::crypt::available() {
         eprintln!("skipped: needs nginx and the system's libcrypt");
         return;
     }

@@ -112,8 +112,8 @@ fn no_fixture_secret_appears_in_any_output() {
         "requests are shown, masked"
     );
     for generated in [
-        authconform::fixtures::credentials::PASSWORD_PREFIX,
-        authconform::fixtures::credentials::TOKEN_PREFIX,
+        authconform::provision::credentials::PASSWORD_PREFIX,
+        authconform::provision::credentials::TOKEN_PREFIX,
     ] {
         assert!(
             !everything.contains(generated),

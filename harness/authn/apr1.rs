@@ -1,5 +1,5 @@
 //! Apache's `$apr1$` password hash: the MD5-crypt construction with the `$apr1$` magic, over the
-//! md-5 crate's MD5 (htpasswd has no maintained crate; see ../shared/notes/rust-stack.md).
+//! md-5 crate's MD5 (no maintained crate implements it).
 
 use md5::{Digest, Md5};
 

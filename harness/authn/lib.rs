@@ -11,6 +11,7 @@ pub mod authorization;
 pub mod base64_lenient;
 pub mod challenge;
 pub mod constant_time;
+pub mod crypt;
 pub mod fuzzing;
 pub mod htpasswd;
 pub mod jws;

@@ -137,7 +137,7 @@ impl Pbkdf2Record {
 }
 
 /// PBKDF2-HMAC-SHA512 with RustCrypto's `pbkdf2`: chosen over aws-lc-rs by `benches/hashing.rs`
-/// (see README § Performance).
+/// (see docs/development.md).
 pub fn derive_key(password: &[u8], salt: &[u8], iterations: u32) -> [u8; KEY_LEN] {
     let mut key = [0u8; KEY_LEN];
     pbkdf2::pbkdf2_hmac::<Sha512>(password, salt, iterations, &mut key);

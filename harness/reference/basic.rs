@@ -70,7 +70,7 @@ impl Basic {
             && let Some(hash) = self.file.hash_of(creds.user())
             && HashScheme::of(hash) == HashScheme::DesCrypt
         {
-            return crate::fixtures::crypt::verify(creds.password(), hash)
+            return authconform_authn::crypt::verify(creds.password(), hash)
                 .then(|| creds.user().to_owned());
         }
         self.file

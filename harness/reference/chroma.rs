@@ -1,4 +1,4 @@
-//! Chroma 0.6.3's Python server, as far as authentication shows (`../shared/spec/chroma.md`):
+//! Chroma 0.6.3's Python server, as far as authentication shows (`docs/spec/chroma.md`):
 //! routing first (404, 405), then the auth provider on protected routes, then the handler.
 
 /// The mode with SimpleRBAC on top of the token users file.

@@ -1,4 +1,4 @@
-//! CrateDB's HTTP authentication (`../shared/spec/cratedb.md`): host-based rules ordered by key as
+//! CrateDB's HTTP authentication (`docs/spec/cratedb.md`): host-based rules ordered by key as
 //! strings, first match wins; methods trust, password (PBKDF2-HMAC-SHA512) and cert; 401 answers in
 //! plain text with a Basic challenge. Configured from `NAME=value` settings.
 

@@ -60,7 +60,7 @@ impl JwksSource {
         policy: CachePolicy,
         trust: &JwksTrust,
     ) -> Result<JwksSource, String> {
-        let builder = crate::exec::client::client_builder().timeout(FETCH_TIMEOUT);
+        let builder = crate::client_builder().timeout(FETCH_TIMEOUT);
         let builder = match trust {
             JwksTrust::System => builder,
             JwksTrust::Ca(pem) => builder.tls_certs_only(

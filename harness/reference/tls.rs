@@ -23,15 +23,7 @@ use super::Running;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientCertName(pub Option<String>);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClientAuth {
-    None,
-    /// Ask for a certificate; connections without one are allowed.
-    Request,
-    /// Refuse the handshake without a certificate from the client CA.
-    Require,
-}
+pub use authconform_format::tls::ClientAuth;
 
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())

@@ -1,4 +1,4 @@
-//! Weaviate's authentication and admin-list authorization (`../shared/spec/weaviate.md`), configured
+//! Weaviate's authentication and admin-list authorization (`docs/spec/weaviate.md`), configured
 //! from the same environment variables a real Weaviate reads; OIDC with a JWKS URL or by discovery.
 
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ impl Settings {
         let failed = |why: String| {
             format!("OIDC discovery at {url} failed ({why}): Weaviate does not start")
         };
-        let client = crate::exec::client::client_builder()
+        let client = crate::client_builder()
             .timeout(std::time::Duration::from_secs(2))
             .build()
             .map_err(|e| failed(e.to_string()))?;

@@ -1,0 +1,77 @@
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::EXIT_BAD_INPUT;
+use authconform::report::compare::{compare, verdicts};
+
+/// Compare two JSON reports case by case (e.g. the embedded server against a real one); exit 1
+/// naming every case whose verdict differs.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// The reference report (e.g. from the embedded server).
+    left: PathBuf,
+    /// The report to check against it (e.g. from a real server).
+    right: PathBuf,
+    /// A case allowed to differ, as `SUITE/CASE` (every mode); repeatable. For cases where the
+    /// reference is deliberately better than the real server, such as timing.
+    #[arg(long, value_name = "SUITE/CASE")]
+    allow: Vec<String>,
+}
+
+pub fn execute(args: CompareArgs) -> i32 {
+    let read = |p: &PathBuf| -> Result<_, String> {
+        let text = authconform::scenario::load::read_input_text(
+            p,
+            authconform::scenario::load::MAX_REPORT_BYTES,
+        )
+        .map_err(|e| format!("cannot read {e}"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", p.display()))?;
+        verdicts(&value).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let (left, right) = match (read(&args.left), read(&args.right)) {
+        (Ok(l), Ok(r)) => (l, r),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let (allowed, divergences): (Vec<_>, Vec<_>) =
+        compare(&left, &right).into_iter().partition(|d| {
+            args.allow
+                .iter()
+                .any(|a| d.case.starts_with(&format!("{a} [")))
+        });
+    for d in &allowed {
+        println!(
+            "allowed to differ: {:<52} {:>8} | {}",
+            d.case, d.left, d.right
+        );
+    }
+    if divergences.is_empty() {
+        println!(
+            "{} cases, same verdict in {} and {}{}",
+            left.len(),
+            args.left.display(),
+            args.right.display(),
+            if allowed.is_empty() {
+                String::new()
+            } else {
+                format!(" (but {} allowed)", allowed.len())
+            }
+        );
+        return 0;
+    }
+    println!(
+        "{} of {} cases diverge ({} | {}):",
+        divergences.len(),
+        left.len().max(right.len()),
+        args.left.display(),
+        args.right.display()
+    );
+    for d in &divergences {
+        println!("  {:<70} {:>8} | {}", d.case, d.left, d.right);
+    }
+    1
+}

@@ -1,0 +1,18 @@
+//! The authconform file formats: scenario files ([`scenario`]), target files ([`target_file`]),
+//! dialect profiles ([`dialect`]), the levels and durations they use, and the vocabulary they share
+//! with the harness and the reference servers (certificates, issuer changes, token mutations,
+//! fuzz inputs, htpasswd recipes).
+//!
+//! Reading a file is the only I/O here: no network, no async runtime, no TLS stack. Whatever
+//! loads, checks or fuzzes a file depends on this crate alone.
+
+pub mod dialect;
+pub mod duration;
+pub mod fuzz;
+pub mod htpasswd;
+pub mod issuer;
+pub mod jwt;
+pub mod level;
+pub mod scenario;
+pub mod target_file;
+pub mod tls;

@@ -1,0 +1,685 @@
+//! The target file format: a running server (`base_url`) or one authconform starts (`launch`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::dialect::Dialect;
+use crate::issuer::JWT_TEMPLATE_VALUES;
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::load::{Document, parse_yaml_as, read_text};
+use crate::scenario::model::Text;
+use crate::scenario::template::Template;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    pub name: Text,
+    /// A dialect's name (`chroma`, `http-basic`…) or the path of a profile file, relative to the
+    /// target file (`./profiles/myserver.yaml`).
+    pub dialect: Text,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where this server reads the token or API key, when not where its dialect says:
+    /// `{header: api-key}`, `{header: Authorization, prefix: "ApiKey "}` or `{query: api_key}`.
+    #[serde(default)]
+    pub credentials: Option<Spanned<crate::dialect::profile::TransportFile>>,
+    /// A server that is already running.
+    #[serde(default)]
+    pub base_url: Option<Text>,
+    /// The auth modes the running server at `base_url` has.
+    #[serde(default)]
+    pub modes: Vec<Text>,
+    /// A server authconform starts once per mode.
+    #[serde(default)]
+    pub launch: Option<Launch>,
+    #[serde(default)]
+    pub ready: ReadyProbe,
+    /// Endpoint name → its path where it differs from the dialect's, or a whole endpoint
+    /// (`{path, method, access, body}`): a new one, or the dialect's redefined.
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, Spanned<TargetEndpoint>>,
+    /// Response headers that may echo the user name the client sent; uniform-rejection
+    /// comparisons leave them out (the password is never allowed to show).
+    #[serde(default)]
+    pub echo_headers: Vec<String>,
+    /// Values for the suites' fixtures on a server whose users authconform did not create.
+    #[serde(default)]
+    pub fixtures: TargetFixtures,
+}
+
+/// An endpoint of a target: a moved path, or a whole endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TargetEndpoint {
+    Path(Text),
+    Full(FullEndpoint),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FullEndpoint {
+    pub path: Text,
+    #[serde(default)]
+    pub method: Option<Text>,
+    /// Required for an endpoint the dialect does not have.
+    #[serde(default)]
+    pub access: Option<crate::dialect::profile::Access>,
+    #[serde(default)]
+    pub body: Option<Text>,
+}
+
+impl TargetEndpoint {
+    pub fn path(&self) -> &Text {
+        match self {
+            TargetEndpoint::Path(p) => p,
+            TargetEndpoint::Full(f) => &f.path,
+        }
+    }
+}
+
+/// The dialect a target file names: a built-in or known one, or a profile file beside it.
+pub fn resolve_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dialect, Diagnostic> {
+    let base = named_dialect(file, path, text)?;
+    let Some(place) = &file.credentials else {
+        return Ok(base);
+    };
+    crate::dialect::profile::with_token_place(base, &place.value).map_err(|e| {
+        Diagnostic::new(path, e)
+            .at(text, place.referenced.line(), place.referenced.column())
+            .hint(
+                "`credentials:` is `{header: NAME}`, `{header: NAME, prefix: \"ApiKey \"}` or \
+                 `{query: NAME}`, for a dialect whose modes take a token (bearer, api-key, …)",
+            )
+    })
+}
+
+/// The dialect a target file's `dialect:` names, before its `credentials:` apply.
+fn named_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dialect, Diagnostic> {
+    let d = &file.dialect;
+    let place = |diag: Diagnostic| diag.at(text, d.referenced.line(), d.referenced.column());
+    let looks_like_file =
+        d.value.ends_with(".yaml") || d.value.ends_with(".yml") || d.value.contains('/');
+    if looks_like_file {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let profile = dir.join(&d.value);
+        return crate::dialect::profile::load_file(&profile).map_err(|inner| {
+            if inner.line > 0 {
+                inner
+            } else {
+                place(Diagnostic::new(
+                    path,
+                    format!("profile {}: {}", profile.display(), inner.message),
+                ))
+                .hint("the path is relative to the target file")
+            }
+        });
+    }
+    Dialect::named(&d.value).ok_or_else(|| {
+        let known: Vec<&str> = crate::dialect::profile::all()
+            .iter()
+            .map(|x| x.name())
+            .collect();
+        place(Diagnostic::new(
+            path,
+            format!("unknown dialect {:?}", d.value),
+        ))
+        .hint(format!(
+            "known dialects: {}; or the path of a profile file (`./myserver.yaml`)",
+            known.join(", ")
+        ))
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Launch {
+    pub modes: BTreeMap<String, LaunchMode>,
+    /// How long to wait after SIGTERM before SIGKILL (default 5s, at most 60s).
+    #[serde(default)]
+    pub stop_grace: Option<Text>,
+    /// The mode of the credential files written for the server, as an octal string: `"0600"`
+    /// (default), `"0640"` or `"0644"` for servers whose workers drop privileges.
+    #[serde(default)]
+    pub file_mode: Option<Text>,
+    /// The hashes of the generated htpasswd file's lines, taken in turn by the users in fixture
+    /// order (default `[bcrypt]`): `[bcrypt, apr1]` tests both on a server that takes both.
+    #[serde(default)]
+    pub htpasswd_hashes: Vec<crate::htpasswd::HtpasswdHash>,
+    /// The cost of the generated bcrypt lines (default 5, 4–14). Timing cases want one at which
+    /// the hash outlasts the machine's jitter: 10 takes about 60 ms.
+    #[serde(default)]
+    pub bcrypt_cost: Option<Spanned<u32>>,
+    /// Files written into the work directory before each start, by relative path (`nginx.conf`,
+    /// `www/index.html`); their text may use the launch's template values.
+    #[serde(default)]
+    pub files: BTreeMap<String, Text>,
+}
+
+/// Reads `launch.file_mode`: octal, the owner may read and write, nobody may execute or write but
+/// the owner.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_info_is_found_and_masked() {
+        assert!(user_info_problem("http://a:b@127.0.0.1:1/").is_some());
+        assert!(user_info_problem("http://127.0.0.1:1/x@y").is_none());
+        assert_eq!(
+            mask_user_info("base_url: http://admin:hunter2@127.0.0.1:8000"),
+            "base_url: http://admin:***@127.0.0.1:8000"
+        );
+    }
+
+    #[test]
+    fn loopback_urls() {
+        for url in [
+            "http://127.0.0.1:1",
+            "http://localhost/",
+            "http://[::1]:8/",
+            "http://127.9.9.9",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "http://192.0.2.1:8000",
+            "http://example.com",
+            "http://[2001:db8::1]/",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn file_modes() {
+        assert_eq!(parse_file_mode("0640"), Ok(0o640));
+        assert_eq!(parse_file_mode("600"), Ok(0o600));
+        for bad in ["0666", "0700", "0400", "rw", "0o1644"] {
+            assert!(parse_file_mode(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+pub fn parse_file_mode(text: &str) -> Result<u32, String> {
+    let digits = text.strip_prefix("0o").unwrap_or(text);
+    let mode = u32::from_str_radix(digits, 8)
+        .map_err(|_| format!("`file_mode: {text}` is not an octal mode such as \"0640\""))?;
+    if mode & !0o644 != 0 || mode & 0o600 != 0o600 {
+        return Err(format!(
+            "`file_mode: {text}` is not allowed: credential files are 0600, 0640, 0604 or 0644 (readable, never writable or executable, by others)"
+        ));
+    }
+    Ok(mode)
+}
+
+/// The longest `ready.timeout` a target may ask for.
+pub const MAX_READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+/// The longest `launch.stop_grace` a target may ask for.
+pub const MAX_STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchMode {
+    pub command: Spanned<Vec<Text>>,
+    #[serde(default)]
+    pub env: BTreeMap<String, Text>,
+    #[serde(default)]
+    pub cwd: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadyProbe {
+    /// GET this path until it answers `status` (default: the dialect's heartbeat, or `/`).
+    #[serde(default)]
+    pub path: Option<Text>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Give up after this long (default 30s).
+    #[serde(default)]
+    pub timeout: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFixtures {
+    #[serde(default)]
+    pub users: BTreeMap<String, UserValues>,
+    #[serde(default)]
+    pub tokens: BTreeMap<String, Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserValues {
+    #[serde(default)]
+    pub name: Option<Text>,
+    /// Optional: users known only by name (Weaviate's admin list) need none.
+    #[serde(default)]
+    pub password: Option<Text>,
+}
+
+/// Template values a launch command, its env and cwd may use.
+pub const LAUNCH_VALUES: &[&str] = &[
+    "port",
+    "host",
+    "base_url",
+    "workdir",
+    "target_dir",
+    "fixtures.htpasswd",
+    "fixtures.token",
+    "fixtures.token_file",
+    "fixtures.token_users",
+    "fixtures.settings_file",
+    "tls.server_cert",
+    "tls.server_key",
+    "tls.ca",
+    "tls.cert_reqs",
+    "settings.<NAME>",
+];
+
+/// Whether a YAML text is a target file rather than a suite: a mapping with `base_url` or
+/// `launch` and no `suite`.
+pub fn looks_like_target(text: &str) -> bool {
+    let Ok(keys) = serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text) else {
+        return false;
+    };
+    !keys.contains_key("suite") && (keys.contains_key("base_url") || keys.contains_key("launch"))
+}
+
+/// Whether a YAML text is a dialect profile: a `name`, and neither a suite's `suite` nor a target's
+/// `dialect`.
+pub fn looks_like_profile(text: &str) -> bool {
+    let Ok(keys) = serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text) else {
+        return false;
+    };
+    keys.contains_key("name") && !["suite", "dialect"].iter().any(|k| keys.contains_key(*k))
+}
+
+/// Every problem of the target file at `path`, for `validate`; the `${env:…}` variables it needs
+/// that are not set come back as notes (a run refuses them; validation may run without secrets).
+pub fn validate_target(path: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let text = read_text(path).map_err(|d| vec![d])?;
+    let file: TargetFile = parse_yaml_as(path, &text, Document::Target).map_err(|d| vec![d])?;
+    let dialect = resolve_dialect(&file, path, &text).map_err(|d| vec![d])?;
+    let problems = check(&file, dialect, path, &text);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let set = |name: &str| std::env::var_os(name).is_some();
+    let mut notes: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in unset_variables(&file, path, &text, &set) {
+        if seen.insert(d.message.clone()) {
+            notes.push(format!("{}: {} (a run needs it)", d.place(), d.message));
+        }
+    }
+    Ok(notes)
+}
+
+/// A target file, its text and its dialect, checked; its first problem otherwise.
+pub fn load_target(path: &Path) -> Result<(TargetFile, String, Dialect), Diagnostic> {
+    let text = read_text(path)?;
+    let file: TargetFile = parse_yaml_as(path, &text, Document::Target)?;
+    let dialect = resolve_dialect(&file, path, &text)?;
+    if let Some(first) = check(&file, dialect, path, &text).into_iter().next() {
+        return Err(first);
+    }
+    Ok((file, text, dialect))
+}
+
+/// Every text of a target file that may hold a template.
+fn templated_texts(file: &TargetFile) -> Vec<&Text> {
+    let mut texts: Vec<&Text> = file.base_url.iter().collect();
+    if let Some(launch) = &file.launch {
+        texts.extend(launch.files.values());
+        for mode in launch.modes.values() {
+            texts.extend(mode.command.value.iter());
+            texts.extend(mode.env.values());
+            texts.extend(mode.cwd.iter());
+        }
+    }
+    for user in file.fixtures.users.values() {
+        texts.extend(user.name.iter().chain(user.password.iter()));
+    }
+    texts.extend(file.fixtures.tokens.values());
+    texts
+}
+
+/// Every `${env:NAME}` of the file that is not set in `env`: a run would send or launch with a
+/// hole where the secret should be, so it is bad input (exit 2), reported before anything starts.
+pub fn unset_variables(
+    file: &TargetFile,
+    path: &Path,
+    text: &str,
+    env: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for t in templated_texts(file) {
+        let Ok(template) = Template::parse(&t.value) else {
+            continue;
+        };
+        for piece in &template.pieces {
+            if let crate::scenario::template::Piece::Env(name) = piece
+                && !env(name)
+            {
+                problems.push(
+                    Diagnostic::new(path, format!("environment variable {name} is not set"))
+                        .at(text, t.referenced.line(), t.referenced.column())
+                        .hint(format!(
+                            "export {name} before the run (in CI: inject the secret); a run with a hole where a value belongs would test nothing"
+                        )),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Why `url` may not be a target's `base_url`: user info would be sent as credentials on every
+/// request, the unauthenticated ones included.
+pub fn user_info_problem(url: &str) -> Option<&'static str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority.contains('@').then_some(
+        "`base_url` holds user info (`user:password@`): the client would send it on every request, \
+         the ones meant to go without credentials too",
+    )
+}
+
+/// `…://user:password@…` → `…://user:***@…` wherever it stands in `line`.
+fn mask_user_info(line: &str) -> String {
+    let Some(scheme_end) = line.find("://") else {
+        return line.to_owned();
+    };
+    let rest = &line[scheme_end + 3..];
+    let authority_end = rest
+        .find(['/', '?', '#', ' ', '"', '\''])
+        .unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return line.to_owned();
+    };
+    let user = rest[..at].split(':').next().unwrap_or("");
+    format!("{}{user}:***{}", &line[..scheme_end + 3], &rest[at..])
+}
+
+/// Whether `url` points at this machine (127.0.0.0/8, ::1, localhost).
+pub fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A launch text's template must parse and name only values a launch has.
+fn check_launch_template(
+    t: &Text,
+    at: &dyn Fn(&Text, String, &str) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let template = match Template::parse(&t.value) {
+        Ok(template) => template,
+        Err(e) => {
+            return problems.push(at(
+                t,
+                format!("bad template: {e}"),
+                "templates look like `{{ port }}` or `${env:NAME}`",
+            ));
+        }
+    };
+    for p in template.paths() {
+        let name = p.join(".");
+        let known = LAUNCH_VALUES.contains(&name.as_str())
+            || JWT_TEMPLATE_VALUES.contains(&name.as_str())
+            || (name.starts_with("settings.") && p.len() == 2);
+        if !known {
+            problems.push(at(
+                t,
+                format!("unknown template value `{name}`"),
+                &format!(
+                    "a launch may use: {}, {}",
+                    LAUNCH_VALUES.join(", "),
+                    JWT_TEMPLATE_VALUES.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// Every problem of a target file: modes, endpoints, templates, durations, modes of files.
+pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let at = |t: &Text, message: String, hint: &str| {
+        Diagnostic::new(path, message)
+            .at(text, t.referenced.line(), t.referenced.column())
+            .hint(hint)
+    };
+    match (&file.base_url, &file.launch) {
+        (Some(url), Some(_)) => {
+            problems.push(at(
+                url,
+                "give `base_url` or `launch`, not both".into(),
+                "`base_url` names a running server; `launch` starts one per mode",
+            ));
+        }
+        (None, None) => {
+            problems.push(at(
+                &file.name,
+                "the target has neither `base_url` nor `launch`".into(),
+                "add `base_url: http://127.0.0.1:8000` with `modes`, or a `launch` block",
+            ));
+        }
+        (Some(url), None) => {
+            if !(url.value.starts_with("http://")
+                || url.value.starts_with("https://")
+                || url.value.starts_with("${"))
+            {
+                problems.push(at(
+                    url,
+                    format!("{:?} is not an http(s) URL", url.value),
+                    "write e.g. http://127.0.0.1:8000",
+                ));
+            }
+            if let Some(problem) = user_info_problem(&url.value) {
+                let mut d = at(
+                    url,
+                    problem.into(),
+                    "remove `user:password@` and give the credentials under `fixtures.users`",
+                );
+                // The line shown under the message must not show the password it complains of.
+                d.source_line = d.source_line.map(|l| mask_user_info(&l));
+                problems.push(d);
+            }
+            if let Err(e) = Template::parse(&url.value) {
+                problems.push(at(
+                    url,
+                    format!("bad template: {e}"),
+                    "only `${env:NAME}` is known here",
+                ));
+            }
+            if file.modes.is_empty() {
+                problems.push(at(
+                    url,
+                    "a running target must list the `modes` it has".into(),
+                    "e.g. `modes: [basic]`",
+                ));
+            }
+        }
+        (None, Some(launch)) => {
+            if !file.modes.is_empty() {
+                problems.push(at(&file.modes[0], "`modes` goes with `base_url`; a launched target lists its modes under `launch.modes`".into(), "move each mode under `launch.modes`"));
+            }
+            if let Some(grace) = &launch.stop_grace {
+                match crate::duration::parse_duration(&grace.value) {
+                    Err(e) => problems.push(at(grace, e, "e.g. `stop_grace: 5s`")),
+                    Ok(d) if d > MAX_STOP_GRACE => problems.push(at(
+                        grace,
+                        format!("`stop_grace` is at most {}s", MAX_STOP_GRACE.as_secs()),
+                        "a server that ignores SIGTERM for longer is killed anyway",
+                    )),
+                    Ok(_) => {}
+                }
+            }
+            if let Some(mode) = &launch.file_mode
+                && let Err(e) = parse_file_mode(&mode.value)
+            {
+                problems.push(at(
+                    mode,
+                    e,
+                    "e.g. `file_mode: \"0640\"` with the server's group",
+                ));
+            }
+            if let Some(cost) = &launch.bcrypt_cost
+                && !crate::htpasswd::BCRYPT_COSTS.contains(&cost.value)
+            {
+                let at = cost.referenced;
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        format!("`bcrypt_cost: {}` is out of range", cost.value),
+                    )
+                    .at(text, at.line(), at.column())
+                    .hint("bcrypt costs run from 4 to 14 (10 is about 60 ms a hash)"),
+                );
+            }
+            for (name, body) in &launch.files {
+                let relative = Path::new(name);
+                let inside = !name.is_empty()
+                    && relative
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !inside {
+                    problems.push(at(
+                        body,
+                        format!(
+                            "`files` may only name paths inside the work directory, not {name:?}"
+                        ),
+                        "write a relative path such as `nginx.conf` or `www/index.html`",
+                    ));
+                }
+                check_launch_template(body, &at, &mut problems);
+            }
+            for spec in launch.modes.values() {
+                if spec.command.value.is_empty() {
+                    let p = &spec.command.referenced;
+                    problems.push(
+                        Diagnostic::new(path, "`command` is empty")
+                            .at(text, p.line(), p.column())
+                            .hint("give the program and its arguments as a list"),
+                    );
+                }
+                let texts = spec
+                    .command
+                    .value
+                    .iter()
+                    .chain(spec.env.values())
+                    .chain(&spec.cwd);
+                for t in texts {
+                    check_launch_template(t, &at, &mut problems);
+                }
+            }
+        }
+    }
+    let modes: Vec<&Text> = match &file.launch {
+        Some(_) => Vec::new(),
+        None => file.modes.iter().collect(),
+    };
+    for mode in modes {
+        if dialect.mode(&mode.value).is_none() {
+            let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
+            problems.push(at(
+                mode,
+                format!("dialect {dialect} has no auth mode {:?}", mode.value),
+                &format!("modes of {dialect}: {}", names.join(", ")),
+            ));
+        }
+    }
+    if let Some(launch) = &file.launch {
+        for (name, spec) in &launch.modes {
+            if dialect.mode(name).is_none() {
+                let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
+                // The mode's key has no position of its own; its command is right below it.
+                let place = &spec.command.referenced;
+                problems.push(
+                    Diagnostic::new(
+                        path,
+                        format!(
+                            "`launch.modes` names {name:?}, which dialect {dialect} does not have"
+                        ),
+                    )
+                    .at(text, place.line(), place.column())
+                    .hint(format!("modes of {dialect}: {}", names.join(", "))),
+                );
+            }
+        }
+    }
+    for (name, spanned) in &file.endpoints {
+        // An untagged value keeps no positions inside it: every message points at the entry.
+        let endpoint = &spanned.value;
+        let placed = Text {
+            value: endpoint.path().value.clone(),
+            referenced: spanned.referenced,
+            defined: spanned.defined,
+        };
+        let p = &placed;
+        let added = matches!(endpoint, TargetEndpoint::Full(f) if f.access.is_some());
+        if dialect.endpoint(name).is_none() && !added {
+            problems.push(at(
+                p,
+                format!("dialect {dialect} has no endpoint {name:?}"),
+                "move only endpoints the dialect names (`authconform dialects show NAME`), or add one with `{ path: /…, access: public | protected }`",
+            ));
+        }
+        if let TargetEndpoint::Full(FullEndpoint {
+            method: Some(m), ..
+        }) = endpoint
+            && (m.value.is_empty() || !m.value.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            problems.push(at(
+                p,
+                format!("{:?} is not an HTTP method", m.value),
+                "write it in capitals: GET, POST, HEAD, …",
+            ));
+        }
+        if !p.value.starts_with('/') {
+            problems.push(at(
+                p,
+                "an endpoint path must start with `/`".into(),
+                "e.g. /api/v2/heartbeat",
+            ));
+        }
+        if p.value.contains(['\r', '\n', '\0']) {
+            problems.push(at(
+                p,
+                "an endpoint path may not hold CR, LF or NUL".into(),
+                "they would split the request line",
+            ));
+        }
+    }
+    if let Some(t) = &file.ready.timeout {
+        match crate::duration::parse_duration(&t.value) {
+            Err(e) => problems.push(at(t, e, "e.g. `timeout: 30s`")),
+            Ok(d) if d > MAX_READY_TIMEOUT => problems.push(at(
+                t,
+                format!(
+                    "`ready.timeout` is at most {}m",
+                    MAX_READY_TIMEOUT.as_secs() / 60
+                ),
+                "a server that takes longer to start is better started before the run (`base_url`)",
+            )),
+            Ok(_) => {}
+        }
+    }
+    problems
+}

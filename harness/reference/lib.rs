@@ -1,0 +1,103 @@
+//! The embedded reference server: each dialect's auth as the spec describes it, on loopback.
+//!
+//! It is the thing under test, so it never imports the harness side (scenarios, runner, reports).
+
+pub mod basic;
+pub mod chroma;
+pub mod cratedb;
+pub mod faults;
+pub mod flaws;
+pub mod generic;
+pub mod jwks;
+pub mod jwt_check;
+pub mod tls;
+pub mod token;
+pub mod weaviate;
+mod wire;
+
+use authconform_format::{dialect, duration, scenario};
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use authconform_authn as authn;
+
+/// A server listening on 127.0.0.1; dropping it (or calling [`Running::stop`]) stops it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub tls: bool,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    fn new(
+        addr: SocketAddr,
+        shutdown: oneshot::Sender<()>,
+        task: JoinHandle<()>,
+        tls: bool,
+    ) -> Running {
+        Running {
+            addr,
+            tls,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Serves `app` on an ephemeral port of 127.0.0.1.
+pub async fn start(app: axum::Router) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    Ok(Running::new(addr, tx, task, false))
+}
+
+/// How the reference servers make an outbound HTTP client (OIDC discovery, key sets): no proxy and
+/// no redirect followed, like the harness's own client. `clippy.toml` forbids the bare builder
+/// everywhere else.
+#[allow(clippy::disallowed_methods)]
+pub(crate) fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+}
