@@ -23,3 +23,5 @@ pub mod plan;
 pub mod probe;
 pub mod provision;
 pub mod report;
+pub mod secrets;
+pub mod verdict;

@@ -14,5 +14,6 @@ pub mod issuer;
 pub mod jwt;
 pub mod level;
 pub mod scenario;
+pub mod secret;
 pub mod target_file;
 pub mod tls;

@@ -19,12 +19,24 @@ use crate::authn::ct_eq;
 use crate::duration::unix_now;
 use jsonwebtoken::Algorithm;
 
-/// The settings Weaviate reads from its environment, as `NAME=value` lines.
-#[derive(Debug, Default)]
+/// The settings Weaviate reads from its environment, as `NAME=value` lines. `Debug` names the
+/// settings and never shows a value (the API keys are among them).
+#[derive(Default)]
 pub struct Settings {
     values: HashMap<String, String>,
     /// What OIDC discovery found at start-up: the JWKS URL and the advertised algorithms.
     discovered: Option<(String, Vec<Algorithm>)>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut names: Vec<&String> = self.values.keys().collect();
+        names.sort();
+        f.debug_struct("Settings")
+            .field("names", &names)
+            .field("discovered", &self.discovered.as_ref().map(|(url, _)| url))
+            .finish()
+    }
 }
 
 impl Settings {
@@ -509,6 +521,17 @@ async fn handle(State(server): State<Arc<Weaviate>>, request: Request) -> Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_debug_names_no_key() {
+        let s = Settings::parse("AUTHENTICATION_APIKEY_ALLOWED_KEYS=key-secret-1,key-secret-2");
+        let shown = format!("{s:?}");
+        assert!(
+            shown.contains("AUTHENTICATION_APIKEY_ALLOWED_KEYS"),
+            "{shown}"
+        );
+        assert!(!shown.contains("key-secret"), "{shown}");
+    }
 
     #[test]
     fn start_up_checks() {

@@ -130,7 +130,7 @@ pub fn execute(args: MutantsArgs) -> i32 {
     };
     let text = match args.format {
         Some(MutantsFormat::Json) => render::json(&report),
-        Some(MutantsFormat::Html) => authconform::report::html::mutants_page(&report),
+        Some(MutantsFormat::Html) => authconform::mutants::render::html(&report),
         None => render::text(&report),
     };
     match &args.output {

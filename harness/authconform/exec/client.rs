@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::assert::Answer;
 use crate::plan::{ClientTls, ClientVerify, HttpRequest};
 use crate::provision::pki::TlsLab;
 use crate::scenario::model::{CertIssuer, TlsError};
+use crate::verdict::Answer;
 
 /// Answers larger than this are cut; the assertions see the first bytes only.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

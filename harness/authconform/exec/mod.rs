@@ -1,11 +1,8 @@
-//! Sending planned requests and judging the answers: the HTTP client, the pure assertion checks,
-//! and the runner that drives a whole plan against a target.
+//! Sending planned requests: the HTTP client, preparing a run, the runner that drives a whole plan
+//! against a target, signals. The answers are judged by [`crate::verdict`].
 
-pub mod assert;
-pub mod box_test;
 pub mod client;
 mod fuzzing;
-mod judge;
 pub mod prepare;
 mod progress;
 pub mod runner;

@@ -1,8 +1,6 @@
 //! Everything decided before a server starts: fixtures merged and generated per group, the TLS lab,
 //! the plan, CA files checked, and the secrets registered for redaction.
 
-use std::cell::RefCell;
-
 use crate::issuer::Issuer;
 use crate::issuer::state::JWKS_PATH;
 use crate::launch::Target;
@@ -10,43 +8,12 @@ use crate::plan::{ClientVerify, Group, PlanInputs, PlannedCase, Skip, group_mode
 use crate::provision::credentials::{DEFAULT_AUDIENCE, TOKEN_PREFIX, random_secret};
 use crate::provision::pki::{ServerCert, TlsLab};
 use crate::provision::{Credentials, JwtFixture};
-use crate::report::Redactor;
 use crate::scenario::diagnostic::{Diagnostic, Diagnostics};
 use crate::scenario::load::LoadedSuite;
 use crate::scenario::model::Auth;
-use crate::scenario::template::{Lookup, Resolved};
+use crate::secrets::Redactor;
 
-/// The process environment, and the run's record of secrets met while rendering: every value read
-/// from the environment and every secret a template filter derived. Everything recorded is masked
-/// in every output of the run.
-#[derive(Default)]
-pub struct RecordingEnv {
-    pub(super) seen: RefCell<Vec<String>>,
-}
-
-impl RecordingEnv {
-    /// Everything recorded so far.
-    pub fn secrets(&self) -> Vec<String> {
-        self.seen.borrow().clone()
-    }
-}
-
-impl Lookup for RecordingEnv {
-    fn value(&self, _: &[String]) -> Option<Resolved> {
-        None
-    }
-    fn env(&self, name: &str) -> Option<String> {
-        let value = std::env::var(name).ok()?;
-        self.derived_secret(&value);
-        Some(value)
-    }
-    fn derived_secret(&self, text: &str) {
-        let mut seen = self.seen.borrow_mut();
-        if !seen.iter().any(|s| s == text) {
-            seen.push(text.to_owned());
-        }
-    }
-}
+pub use crate::secrets::RecordingEnv;
 
 /// Everything a run needs, planned before any server starts.
 pub struct Prepared {
@@ -83,7 +50,7 @@ pub fn jwt_fixture(issuer: &Issuer) -> JwtFixture {
         jwks_url: issuer.jwks_url(),
         attacker_jwks_url: issuer.attacker_jwks_url().to_owned(),
         audience: DEFAULT_AUDIENCE.to_owned(),
-        client_secret: random_secret(TOKEN_PREFIX),
+        client_secret: random_secret(TOKEN_PREFIX).into(),
         ca_file: None,
     }
 }
@@ -207,7 +174,7 @@ pub fn prepare(
             redactor.add_token(&token.value);
         }
         if let Some(jwt) = &credentials.jwt {
-            redactor.add_token(&jwt.client_secret);
+            redactor.add_token(jwt.client_secret.expose());
         }
         let inputs = PlanInputs {
             credentials: &credentials,
@@ -243,7 +210,7 @@ pub fn prepare(
             Err(Diagnostics(mut d)) => problems.append(&mut d),
         }
     }
-    for value in env.seen.borrow().iter() {
+    for value in &env.secrets() {
         redactor.add(value);
     }
     if problems.is_empty() {

@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use super::assert::Answer;
 use super::client::{build_kept_alive_client, build_tls_client};
-use super::judge::assemble;
 use super::prepare::{Prepared, RecordingEnv};
 use super::progress::Progress;
 use super::sending::Sending;
@@ -24,7 +22,9 @@ use crate::provision::pki::TlsLab;
 use crate::report::model::TargetLog;
 use crate::report::{CaseStatus, Report};
 use crate::scenario::load::LoadedSuite;
-use crate::scenario::model::{Scheme, TlsError};
+use crate::scenario::model::Scheme;
+use crate::verdict::judge::assemble;
+use crate::verdict::{Answer, Outcome};
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -34,15 +34,6 @@ pub struct RunOptions {
     pub gate: Gate,
     /// Draw a progress line on stderr.
     pub progress: bool,
-}
-
-/// What came of sending one case.
-#[derive(Debug, Clone)]
-pub(super) enum Outcome {
-    Answered(Answer),
-    /// The connection failed in TLS, for a named cause.
-    TlsFailed(TlsError, String),
-    Errored(String),
 }
 
 /// Runs every group and builds the report, in file order, with secrets masked.
@@ -328,7 +319,7 @@ async fn run_fuzz_cases(
 
 /// For each case with a `timing` expectation that was answered: its request and its `like` case's,
 /// alternately — one pair on fresh connections, the next on kept-alive ones — looked at after
-/// each round by the box test ([`super::box_test::Sequential`]) until it decides, or the sample
+/// each round by the box test ([`crate::verdict::box_test::Sequential`]) until it decides, or the sample
 /// count, the case's time budget or the run's deadline runs out.
 async fn measure_timings(
     cases: &[PlannedCase],
@@ -357,7 +348,7 @@ async fn measure_timings(
                 Some((own, other))
             });
         let until = (Instant::now() + timing.within).min(ctx.deadline);
-        let mut test = super::box_test::Sequential::new(timing.samples as usize);
+        let mut test = crate::verdict::box_test::Sequential::new(timing.samples as usize);
         loop {
             if Instant::now() >= until || *ctx.interrupt.borrow() {
                 break;
@@ -419,12 +410,12 @@ fn issuer_state(credentials: &Credentials) -> IssuerState {
     state.users = credentials
         .users
         .values()
-        .map(|u| (u.name.clone(), u.password.clone()))
+        .map(|u| (u.name.clone(), u.password.expose().to_owned()))
         .collect();
     if let Some(jwt) = &credentials.jwt {
         state
             .clients
-            .insert(jwt.audience.clone(), jwt.client_secret.clone());
+            .insert(jwt.audience.clone(), jwt.client_secret.expose().to_owned());
     }
     state
 }

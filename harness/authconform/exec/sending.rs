@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::client::{classify_tls, send};
-use super::runner::Outcome;
 use crate::duration::unix_now;
 use crate::issuer::Issuer;
 use crate::jwt::forge;
 use crate::plan::HttpRequest;
+use crate::verdict::Outcome;
 
 /// One case, ready to send: everything its task owns.
 pub(super) struct Sending {

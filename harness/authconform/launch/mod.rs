@@ -20,6 +20,7 @@ use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::model::Text;
 use crate::scenario::model::{ClientAuth, SuiteTls};
 use crate::scenario::template::{Lookup, Resolved, Template};
+use crate::secrets::Secret;
 use model::{LaunchMode, TargetFixtures, load_target};
 use process::Process;
 
@@ -381,8 +382,8 @@ impl Target {
                 User {
                     name,
                     password: match &values.password {
-                        Some(p) => render(p)?.text,
-                        None => String::new(),
+                        Some(p) => render(p)?.text.into(),
+                        None => Secret::default(),
                     },
                     role: user.role,
                 },

@@ -1,6 +1,8 @@
-//! The mutants result as text (terminal) and JSON.
+//! The mutants result as text (terminal), JSON and an HTML page.
 
 use super::MutantsReport;
+use crate::report::html::page;
+use crate::report::markup::escape;
 
 pub fn text(report: &MutantsReport) -> String {
     let mut out = String::new();
@@ -70,4 +72,45 @@ pub fn text(report: &MutantsReport) -> String {
 
 pub fn json(report: &MutantsReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
+}
+
+/// The mutants result as a page: flaws × catching cases, and the score.
+pub fn html(report: &MutantsReport) -> String {
+    let s = &report.score;
+    let mut body = format!(
+        "<h1>authconform mutants</h1>\n<div class=\"meta\">score: <span id=\"must-caught\">{}</span>/<span id=\"must-impact\">{}</span> must-impact flaws caught by a must case; should-impact {}/{} caught; survivors: {}</div>\n",
+        s.must_caught,
+        s.must_impact,
+        s.should_caught,
+        s.should_impact,
+        if report.survivors.is_empty() {
+            "none".to_owned()
+        } else {
+            escape(&report.survivors.join(", "))
+        }
+    );
+    body.push_str("<table id=\"mutants\"><tr><th>flaw</th><th>impact</th><th>dialects</th><th>what it does</th><th>caught by</th></tr>\n");
+    for f in &report.flaws {
+        let class = if f.caught { "passed" } else { "failed" };
+        let cases: Vec<String> = f
+            .caught_by
+            .iter()
+            .map(|c| format!("{} ({})", escape(&c.case), c.level.name()))
+            .collect();
+        body.push_str(&format!(
+            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><details><summary>{} cases</summary><pre>{}</pre></details></td></tr>\n",
+            escape(f.name),
+            f.impact,
+            escape(&f.dialects.join(", ")),
+            escape(f.description),
+            f.caught_by.len(),
+            cases.join("\n")
+        ));
+    }
+    body.push_str("</table>\n");
+    page(
+        "authconform mutants",
+        &body,
+        "document.body.dataset.rendered = 'yes';",
+    )
 }

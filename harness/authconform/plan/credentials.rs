@@ -1,5 +1,6 @@
 //! The credential of a request: headers or query parameters, and the JWT forged at send time.
 
+use crate::secrets::percent_encode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, json};
@@ -147,17 +148,4 @@ pub(super) fn credential_headers(
         Auth::Jwt(_) => unreachable!("planned by plan_jwt"),
     }
     Ok(())
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters (as a query value is sent).
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -3,11 +3,12 @@
 
 mod captures;
 mod credentials;
+mod describe;
 mod expect;
 
+pub use crate::secrets::percent_encode;
 use captures::capture_marker;
 pub use captures::{fill_captures, show_captures};
-pub use credentials::percent_encode;
 use credentials::{credential_headers, plan_jwt};
 use expect::expectation;
 
@@ -30,7 +31,9 @@ use crate::scenario::model::{
 };
 use crate::scenario::template::{Lookup, Resolved, Template};
 
-#[derive(Debug, Clone)]
+/// `Debug` (manual, in `describe.rs`) shows the method, the path without its query, header names
+/// and sizes: a request carries credentials.
+#[derive(Clone)]
 pub struct HttpRequest {
     pub method: String,
     pub path: String,

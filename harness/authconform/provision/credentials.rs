@@ -1,5 +1,6 @@
 //! The users and tokens the suites of one auth mode assume, with generated secrets.
 
+use crate::secrets::Secret;
 use std::collections::BTreeMap;
 
 use crate::scenario::model::Fixtures;
@@ -13,7 +14,7 @@ pub const TOKEN_PREFIX: &str = "actk-";
 #[derive(Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
-    pub password: String,
+    pub password: Secret,
     pub role: Option<String>,
 }
 
@@ -44,7 +45,7 @@ pub struct JwtFixture {
     pub attacker_jwks_url: String,
     /// The audience tokens are made for; also the OAuth client id at the token endpoint.
     pub audience: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     /// The CA file a target needs to verify the issuer, when the issuer speaks HTTPS.
     pub ca_file: Option<std::path::PathBuf>,
 }
@@ -70,7 +71,7 @@ impl Credentials {
         for (name, user) in &fixtures.users {
             match (self.users.get_mut(name), &user.password) {
                 (Some(known), Some(fixed)) if known.password != *fixed => {
-                    if !known.password.starts_with(PASSWORD_PREFIX) {
+                    if !known.password.expose().starts_with(PASSWORD_PREFIX) {
                         return Err(format!(
                             "user {name:?} is given two different passwords by two suites"
                         ));
@@ -81,7 +82,7 @@ impl Credentials {
                 (None, fixed) => {
                     let password = fixed
                         .clone()
-                        .unwrap_or_else(|| random_secret(PASSWORD_PREFIX));
+                        .unwrap_or_else(|| random_secret(PASSWORD_PREFIX).into());
                     self.users.insert(
                         name.clone(),
                         User {
@@ -170,7 +171,7 @@ impl Credentials {
     pub fn logins(&self) -> Vec<(String, String)> {
         self.users
             .values()
-            .map(|u| (u.name.clone(), u.password.clone()))
+            .map(|u| (u.name.clone(), u.password.expose().to_owned()))
             .collect()
     }
 }
@@ -186,7 +187,7 @@ impl Lookup for Credentials {
                         secret: false,
                     }),
                     "password" => Some(Resolved {
-                        text: user.password.clone(),
+                        text: user.password.expose().to_owned(),
                         secret: true,
                     }),
                     _ => None,
@@ -210,7 +211,7 @@ impl Lookup for Credentials {
                         false,
                     ),
                     ("jwt", "aud" | "client_id") => (jwt.audience.clone(), false),
-                    ("jwt", "client_secret") => (jwt.client_secret.clone(), true),
+                    ("jwt", "client_secret") => (jwt.client_secret.expose().to_owned(), true),
                     _ => return None,
                 };
                 Some(Resolved { text, secret })
@@ -245,7 +246,7 @@ mod tests {
                     (
                         n.to_string(),
                         UserFixture {
-                            password: p.map(str::to_owned),
+                            password: p.map(Secret::from),
                             role: None,
                         },
                     )
@@ -264,7 +265,7 @@ mod tests {
     fn generates_and_merges() {
         let mut c = Credentials::default();
         c.add(&fixtures(&[("admin", None)], &["admin"])).unwrap();
-        let generated = c.users["admin"].password.clone();
+        let generated = c.users["admin"].password.expose().to_owned();
         assert!(
             generated.starts_with(PASSWORD_PREFIX) && generated.len() == PASSWORD_PREFIX.len() + 24
         );
@@ -274,10 +275,11 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            c.users["admin"].password, generated,
+            c.users["admin"].password.expose(),
+            generated,
             "a second suite keeps the first value"
         );
-        assert_eq!(c.users["bob"].password, "pa:ss");
+        assert_eq!(c.users["bob"].password.expose(), "pa:ss");
         assert_eq!(c.tokens["admin"].user, "admin");
         assert!(c.add(&fixtures(&[("bob", Some("other"))], &[])).is_err());
         assert_ne!(random_secret("x"), random_secret("x"));

@@ -27,10 +27,10 @@ pub fn htpasswd_with(
         let hash = match hashes.get(i % hashes.len().max(1)) {
             Some(HtpasswdHash::Apr1) => {
                 let salt = crate::provision::credentials::random_secret("");
-                crate::authn::apr1::hash(user.password.as_bytes(), &salt.as_bytes()[..8])
+                crate::authn::apr1::hash(user.password.expose().as_bytes(), &salt.as_bytes()[..8])
             }
-            Some(HtpasswdHash::Des) => des_hash(&user.password)?,
-            _ => bcrypt::hash_with_result(&user.password, bcrypt_cost)
+            Some(HtpasswdHash::Des) => des_hash(user.password.expose())?,
+            _ => bcrypt::hash_with_result(user.password.expose(), bcrypt_cost)
                 .map_err(|e| format!("bcrypt: {e}"))?
                 .format_for_version(bcrypt::Version::TwoY),
         };

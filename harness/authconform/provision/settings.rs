@@ -154,7 +154,8 @@ fn cratedb(mode: &Mode, credentials: &Credentials) -> Result<BTreeMap<String, St
         } else {
             let mut salt = [0u8; 32];
             getrandom::fill(&mut salt).map_err(|e| format!("no random source: {e}"))?;
-            Pbkdf2Record::derive(user.password.as_bytes(), &salt, DEFAULT_ITERATIONS).encode()
+            Pbkdf2Record::derive(user.password.expose().as_bytes(), &salt, DEFAULT_ITERATIONS)
+                .encode()
         };
         conf.insert(format!("users.{}.password", user.name), record);
     }

@@ -1,6 +1,6 @@
 //! One self-contained HTML page (no network fetches): summary counts, a suites × levels matrix, the
-//! access matrices, every case with its failure expandable, filters by level and status; and the
-//! mutants matrix.
+//! access matrices, every case with its failure expandable, filters by level and status. Other
+//! pages (the mutants matrix) use [`page`] for the same frame.
 //! The page's script recounts the summary from the case rows, so a browser that renders it shows
 //! what the rows hold.
 
@@ -8,7 +8,6 @@ use super::markup::escape;
 use super::matrix;
 use super::{CaseStatus, Report};
 use crate::level::Level;
-use crate::mutants::MutantsReport;
 
 const STYLE: &str = r#"
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
@@ -56,7 +55,9 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-fn page(title: &str, body: &str, script: &str) -> String {
+/// A self-contained page: the shared style, `body`, and `script` inline (the page's CSP allows
+/// nothing else).
+pub fn page(title: &str, body: &str, script: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\
@@ -244,45 +245,4 @@ pub fn render(report: &Report) -> String {
     }
     body.push_str("</table>\n");
     page("authconform report", &body, SCRIPT)
-}
-
-/// The mutants result as a page: flaws × catching cases, and the score.
-pub fn mutants_page(report: &MutantsReport) -> String {
-    let s = &report.score;
-    let mut body = format!(
-        "<h1>authconform mutants</h1>\n<div class=\"meta\">score: <span id=\"must-caught\">{}</span>/<span id=\"must-impact\">{}</span> must-impact flaws caught by a must case; should-impact {}/{} caught; survivors: {}</div>\n",
-        s.must_caught,
-        s.must_impact,
-        s.should_caught,
-        s.should_impact,
-        if report.survivors.is_empty() {
-            "none".to_owned()
-        } else {
-            escape(&report.survivors.join(", "))
-        }
-    );
-    body.push_str("<table id=\"mutants\"><tr><th>flaw</th><th>impact</th><th>dialects</th><th>what it does</th><th>caught by</th></tr>\n");
-    for f in &report.flaws {
-        let class = if f.caught { "passed" } else { "failed" };
-        let cases: Vec<String> = f
-            .caught_by
-            .iter()
-            .map(|c| format!("{} ({})", escape(&c.case), c.level.name()))
-            .collect();
-        body.push_str(&format!(
-            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><details><summary>{} cases</summary><pre>{}</pre></details></td></tr>\n",
-            escape(f.name),
-            f.impact,
-            escape(&f.dialects.join(", ")),
-            escape(f.description),
-            f.caught_by.len(),
-            cases.join("\n")
-        ));
-    }
-    body.push_str("</table>\n");
-    page(
-        "authconform mutants",
-        &body,
-        "document.body.dataset.rendered = 'yes';",
-    )
 }

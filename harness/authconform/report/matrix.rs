@@ -161,9 +161,9 @@ pub fn cell_text(case: &CaseResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::assert::Mismatch;
     use crate::level::Level;
     use crate::report::Cell;
+    use crate::report::model::Mismatch;
 
     fn at(principal: &str, endpoint: &str, got: u16, status: CaseStatus) -> CaseResult {
         let mut c = CaseResult::sample(&format!("{principal}@{endpoint}"), Level::Must, status);

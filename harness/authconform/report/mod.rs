@@ -6,15 +6,15 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-mod markup;
+pub mod markup;
 pub mod matrix;
 pub mod model;
-pub mod redact;
+
 pub mod sarif;
 pub mod terminal;
 
+pub use crate::secrets::Redactor;
 pub use model::{CaseResult, CaseStatus, Cell, Report, Summary};
-pub use redact::Redactor;
 
 /// The machine-readable formats `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

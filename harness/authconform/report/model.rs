@@ -1,6 +1,5 @@
 use serde::Serialize;
 
-use crate::exec::assert::Mismatch;
 use crate::level::{Gate, Level};
 pub use crate::scenario::model::Cell;
 
@@ -271,4 +270,12 @@ impl Report {
         }
         out
     }
+}
+
+/// One unmet expectation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Mismatch {
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
 }

@@ -114,9 +114,9 @@ fn location(file: &str, line: u64) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::assert::Mismatch;
     use crate::level::Gate;
     use crate::report::CaseResult;
+    use crate::report::model::Mismatch;
 
     #[test]
     fn failed_cases_become_results_under_their_requirement() {

@@ -210,9 +210,9 @@ pub fn validate_file(path: &Path) -> Result<(), Diagnostic> {
         .filter(|p| p.name != file.name)
         .copied()
         .collect();
-    build(file, &known, None)
-        .map(|_| ())
-        .map_err(|e| Diagnostic::new(path, e).hint("see docs/dialects.md § Dialect profiles for the format"))
+    build(file, &known, None).map(|_| ()).map_err(|e| {
+        Diagnostic::new(path, e).hint("see docs/dialects.md § Dialect profiles for the format")
+    })
 }
 
 /// Loads a profile file of the user's and makes its dialect known to the rest of the run. A

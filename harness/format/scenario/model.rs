@@ -97,7 +97,7 @@ pub struct Fixtures {
 pub struct UserFixture {
     /// `""` declares a user without a password where the dialect has such users (CrateDB).
     #[serde(default)]
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     /// A role where the mode has roles: Weaviate's admin list knows `admin` and `read-only`.
     #[serde(default)]
     pub role: Option<String>,

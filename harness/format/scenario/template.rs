@@ -39,11 +39,21 @@ pub struct TemplateError {
     pub message: String,
 }
 
-/// A resolved value and whether it must never be printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A resolved value and whether it must never be printed (then `Debug` masks it).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Resolved {
     pub text: String,
     pub secret: bool,
+}
+
+impl std::fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text: &dyn std::fmt::Debug = if self.secret { &"***" } else { &self.text };
+        f.debug_struct("Resolved")
+            .field("text", text)
+            .field("secret", &self.secret)
+            .finish()
+    }
 }
 
 pub trait Lookup {
@@ -229,6 +239,20 @@ fn apply_filters(mut text: String, filters: &[Filter]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_resolved_value_is_masked_in_debug() {
+        let secret = Resolved {
+            text: "pw-secret".into(),
+            secret: true,
+        };
+        let plain = Resolved {
+            text: "http://127.0.0.1".into(),
+            secret: false,
+        };
+        assert!(!format!("{secret:?}").contains("pw-secret"));
+        assert!(format!("{plain:?}").contains("127.0.0.1"));
+    }
 
     struct Fixed;
     impl Lookup for Fixed {

@@ -3,10 +3,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::plan::HttpRequest;
-
 /// Headers whose values are credentials and are never shown.
-const CREDENTIAL_HEADERS: &[&str] = &[
+pub const CREDENTIAL_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "x-chroma-token",
@@ -62,7 +60,7 @@ impl Redactor {
         }
         self.push(secret.to_owned(), whole);
         self.push(STANDARD.encode(secret), true);
-        let encoded = crate::plan::percent_encode(secret);
+        let encoded = super::percent_encode(secret);
         if encoded != secret {
             self.push(encoded, whole);
         }
@@ -117,40 +115,10 @@ impl Redactor {
         }
         out
     }
-
-    /// A request as shown in reports: credential headers masked (the scheme word kept), bodies sized.
-    pub fn describe_request(&self, request: &HttpRequest) -> String {
-        let path = crate::plan::show_captures(&request.path);
-        let mut out = format!("{} {}", request.method, self.redact(&path));
-        for (name, value) in &request.headers {
-            let value = String::from_utf8_lossy(value);
-            let shown = if CREDENTIAL_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                mask_credential(&value)
-            } else {
-                self.redact(&value)
-            };
-            out.push_str(&format!("; {name}: {shown}"));
-        }
-        if let Some(jwt) = &request.jwt {
-            let place = match &jwt.scheme {
-                Some(scheme) => format!("Authorization: {scheme} {MASK}"),
-                None => format!("?access_token={MASK}"),
-            };
-            let made = match jwt.spec.mutate {
-                Some(m) => format!("key {}, mutation {}", jwt.spec.key.name(), m.name()),
-                None => format!("key {}", jwt.spec.key.name()),
-            };
-            out.push_str(&format!("; {place} (jwt: {made})"));
-        }
-        if let Some(body) = &request.body {
-            out.push_str(&format!("; body: {} bytes", body.len()));
-        }
-        out
-    }
 }
 
 /// `Basic abc==` → `Basic ***`; a value with no scheme word → `***`; an empty value stays empty.
-fn mask_credential(value: &str) -> String {
+pub fn mask_credential(value: &str) -> String {
     if value.is_empty() {
         return "(empty)".into();
     }
@@ -206,26 +174,5 @@ mod tests {
         r.add("a b&c=d");
         assert_eq!(r.redact("GET /x?key=a%20b%26c%3Dd"), "GET /x?key=***");
         assert!(!format!("{r:?}").contains("a b"));
-    }
-
-    #[test]
-    fn requests_show_scheme_only() {
-        let r = Redactor::default();
-        let request = HttpRequest {
-            method: "GET".into(),
-            path: "/x".into(),
-            headers: vec![
-                ("Authorization".into(), b"Basic YWRtaW46cHc=".to_vec()),
-                ("X-Chroma-Token".into(), b"actk-abc".to_vec()),
-                ("Authorization".into(), b"Basic".to_vec()),
-                ("Accept".into(), b"*/*".to_vec()),
-            ],
-            body: Some(b"{}".to_vec()),
-            jwt: None,
-        };
-        assert_eq!(
-            r.describe_request(&request),
-            "GET /x; Authorization: Basic ***; X-Chroma-Token: ***; Authorization: Basic; Accept: */*; body: 2 bytes"
-        );
     }
 }

@@ -1,47 +1,15 @@
-//! Judging one answer against an expectation. Pure: the runner hands in what came back.
+//! Judging one answer against an expectation: status, headers, body, JSON, issuer fetches and
+//! challenges here; timing and fuzzing in [`super::measured`], comparisons with a partner case in
+//! [`super::compare`]. Pure: the runner hands in what came back.
 
-use super::box_test::{BoxVerdict, Decision, MIN_SHIFT_MS, QUANTILE, alike_margin, box_test};
-use crate::live_fuzz::{FuzzResult, paste_case};
+use super::outcome::Answer;
+use super::{compare, measured};
 use crate::plan::{Expectation, HeaderCheck, StatusCheck};
+use crate::report::model::Mismatch;
 use crate::scenario::model::ChallengeSpec;
 use authconform_authn::challenge::parse_challenges;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    pub status: u16,
-    /// Names in lower case, in the order received.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    /// The mock issuer's counts read right after the answer, when the case asks for them.
-    pub fetches: Vec<(String, u64)>,
-    /// Latencies in ms of this case's request and of its `timing.like` case's, sampled alternately.
-    pub timing: Option<(Vec<f64>, Vec<f64>)>,
-    /// What the case's fuzzing found, when it has a `fuzz` expectation.
-    pub fuzz: Option<FuzzResult>,
-}
-
-impl Answer {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// One unmet expectation.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Mismatch {
-    pub what: String,
-    pub expected: String,
-    pub actual: String,
-}
-
-fn mismatch(
+pub(super) fn mismatch(
     what: impl Into<String>,
     expected: impl Into<String>,
     actual: impl Into<String>,
@@ -73,9 +41,30 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
             answer.status.to_string(),
         ));
     }
+    check_headers(expect, answer, &mut out);
+    check_body(expect, answer, &mut out);
+    check_fetches(expect, answer, &mut out);
+    if let Some(timing) = &expect.timing {
+        out.extend(measured::check_timing(timing, answer));
+    }
+    if let Some(plan) = &expect.fuzz {
+        out.extend(measured::check_fuzz(plan, answer));
+    }
+    if let Some(spec) = &expect.challenge {
+        out.extend(check_challenge(spec, answer));
+    }
+    if let Some(other) = partner {
+        out.extend(match &expect.indistinguishable {
+            Some((_, ignored)) => compare::differences(other, answer, ignored),
+            None => compare::same_as(other, answer),
+        });
+    }
+    out
+}
+
+fn check_headers(expect: &Expectation, answer: &Answer, out: &mut Vec<Mismatch>) {
     for (name, check) in &expect.headers {
         let value = answer.header(name);
-        let shown = || value.map_or_else(|| "absent".to_owned(), |v| format!("{v:?}"));
         let ok = match (check, value) {
             (HeaderCheck::Present, v) => v.is_some(),
             (HeaderCheck::Absent, v) => v.is_none(),
@@ -88,10 +77,13 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
             out.push(mismatch(
                 format!("header {name}"),
                 describe_header(check),
-                shown(),
+                value.map_or_else(|| "absent".to_owned(), |v| format!("{v:?}")),
             ));
         }
     }
+}
+
+fn check_body(expect: &Expectation, answer: &Answer, out: &mut Vec<Mismatch>) {
     let body = answer.body_text();
     for want in &expect.body_contains {
         if !body.contains(want.as_str()) {
@@ -116,28 +108,24 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
     {
         out.push(mismatch("body", format!("equals {want:?}"), excerpt(&body)));
     }
-    if !expect.json.is_empty() {
-        match serde_json::from_slice::<serde_json::Value>(&answer.body) {
-            Err(_) => out.push(mismatch("body", "JSON", excerpt(&body))),
-            Ok(doc) => {
-                for (pointer, want) in &expect.json {
-                    match doc.pointer(pointer) {
-                        Some(got) if got == want => {}
-                        Some(got) => out.push(mismatch(
-                            format!("JSON {pointer}"),
-                            want.to_string(),
-                            got.to_string(),
-                        )),
-                        None => out.push(mismatch(
-                            format!("JSON {pointer}"),
-                            want.to_string(),
-                            "missing",
-                        )),
-                    }
-                }
-            }
+    if expect.json.is_empty() {
+        return;
+    }
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
+        out.push(mismatch("body", "JSON", excerpt(&body)));
+        return;
+    };
+    for (pointer, want) in &expect.json {
+        let got = doc
+            .pointer(pointer)
+            .map_or_else(|| "missing".to_owned(), ToString::to_string);
+        if doc.pointer(pointer) != Some(want) {
+            out.push(mismatch(format!("JSON {pointer}"), want.to_string(), got));
         }
     }
+}
+
+fn check_fetches(expect: &Expectation, answer: &Answer, out: &mut Vec<Mismatch>) {
     for (name, ordering, n) in &expect.fetches {
         let got = answer
             .fetches
@@ -157,118 +145,6 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
             ));
         }
     }
-    if let Some(timing) = &expect.timing {
-        let expected = format!(
-            "latency like {} (fastest {:.0}% within {MIN_SHIFT_MS} ms, box test)",
-            timing.like_name,
-            QUANTILE * 100.0
-        );
-        match &answer.timing {
-            None => out.push(mismatch("timing", expected, "not measured")),
-            Some((own, like)) => {
-                let v = box_test(own, like);
-                if v.decision == Decision::Differ {
-                    out.push(mismatch("timing", expected, figures(&v)));
-                }
-            }
-        }
-    }
-    if let Some(plan) = &expect.fuzz {
-        let expected = format!(
-            "no 2xx, no 5xx and an answer for each of {} generated values",
-            plan.cases
-        );
-        match &answer.fuzz {
-            None => out.push(mismatch("fuzz", expected, "not run")),
-            Some(result) => {
-                if let Some(f) = &result.failure {
-                    let replay = paste_case(plan.input, &plan.endpoint, &plan.reference, f);
-                    out.push(mismatch(
-                        "fuzz",
-                        expected,
-                        format!(
-                            "{} for {:?} after {}; replay it with:\n{replay}",
-                            f.what,
-                            f.value,
-                            result.summary()
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    if let Some(spec) = &expect.challenge {
-        out.extend(check_challenge(spec, answer));
-    }
-    if let (Some(other), Some((_, ignored))) = (partner, &expect.indistinguishable) {
-        out.extend(differences(other, answer, ignored));
-    } else if let Some(other) = partner {
-        if other.status != answer.status {
-            out.push(mismatch(
-                "same_as status",
-                other.status.to_string(),
-                answer.status.to_string(),
-            ));
-        }
-        if other.body != answer.body {
-            out.push(mismatch(
-                "same_as body",
-                excerpt(&other.body_text()),
-                excerpt(&body),
-            ));
-        }
-    }
-    out
-}
-
-/// How `answer` differs from `other` in status, headers (but `Date` and `ignored`) and body.
-fn differences(other: &Answer, answer: &Answer, ignored: &[String]) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    if other.status != answer.status {
-        out.push(mismatch(
-            "indistinguishable status",
-            other.status.to_string(),
-            answer.status.to_string(),
-        ));
-    }
-    let compared = |a: &Answer| {
-        let mut headers: Vec<(String, String)> = a
-            .headers
-            .iter()
-            .filter(|(k, _)| k != "date" && !ignored.contains(k))
-            .cloned()
-            .collect();
-        headers.sort();
-        headers
-    };
-    let (theirs, ours) = (compared(other), compared(answer));
-    if theirs != ours {
-        let only = |a: &[(String, String)], b: &[(String, String)]| {
-            let list: Vec<String> = a
-                .iter()
-                .filter(|h| !b.contains(h))
-                .map(|(k, v)| format!("{k}: {}", excerpt(v)))
-                .collect();
-            if list.is_empty() {
-                "nothing else".to_owned()
-            } else {
-                list.join("; ")
-            }
-        };
-        out.push(mismatch(
-            "indistinguishable headers",
-            only(&theirs, &ours),
-            only(&ours, &theirs),
-        ));
-    }
-    if other.body != answer.body {
-        out.push(mismatch(
-            "indistinguishable body",
-            excerpt(&other.body_text()),
-            excerpt(&answer.body_text()),
-        ));
-    }
-    out
 }
 
 /// The challenge named by `spec` among all `WWW-Authenticate` values, with its parameters.
@@ -332,38 +208,6 @@ fn check_challenge(spec: &ChallengeSpec, answer: &Answer) -> Vec<Mismatch> {
         }
     }
     out
-}
-
-/// The box test's figures: each fast end with its interval, and the samples drawn.
-fn figures(v: &BoxVerdict) -> String {
-    format!(
-        "fastest {:.0}%: {:.2} ms [{:.2}–{:.2}] vs {:.2} ms [{:.2}–{:.2}] over {}+{} samples",
-        QUANTILE * 100.0,
-        v.a.estimate,
-        v.a.low,
-        v.a.high,
-        v.b.estimate,
-        v.b.low,
-        v.b.high,
-        v.samples.0,
-        v.samples.1
-    )
-}
-
-/// Why a timing case that found no difference is not a pass either: its samples neither told the
-/// requests apart nor showed them alike (within [`alike_margin`]) before the budget ran out.
-pub fn timing_inconclusive(expect: &Expectation, answer: &Answer) -> Option<String> {
-    expect.timing.as_ref()?;
-    let (own, like) = answer.timing.as_ref()?;
-    let v = box_test(own, like);
-    (v.decision == Decision::Inconclusive).then(|| {
-        format!(
-            "timing inconclusive: {} — not apart by {MIN_SHIFT_MS} ms, not alike within \
-             {:.2} ms; more `samples` or a quieter machine would decide",
-            figures(&v),
-            alike_margin(&v.a, &v.b)
-        )
-    })
 }
 
 pub fn status_matches(check: &StatusCheck, status: u16) -> bool {
