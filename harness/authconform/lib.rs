@@ -13,6 +13,7 @@ pub use authconform_reference as reference;
 pub mod builtin;
 pub mod coverage;
 pub mod exec;
+pub mod http_client;
 pub mod issuer;
 pub mod jwt;
 pub mod launch;

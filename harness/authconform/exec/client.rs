@@ -1,6 +1,6 @@
 //! The HTTP client side: one request, its answer read with a size cap, errors named by cause.
 
-use std::error::Error as _;
+pub use crate::http_client::{client_builder, describe_error};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -85,43 +85,6 @@ fn absolute_url(base_url: &str, path: &str) -> Result<String, String> {
             "{path:?} is not on loopback: authconform only sends to 127.0.0.1, ::1 and localhost"
         ))
     }
-}
-
-/// A one-line cause for a failed request, from the whole `source()` chain.
-pub fn describe_error(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else if error.is_body() || error.is_decode() {
-        "the answer broke off"
-    } else {
-        "request failed"
-    };
-    let mut causes = Vec::new();
-    let mut source = error.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !causes.contains(&text) {
-            causes.push(text);
-        }
-        source = s.source();
-    }
-    if causes.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {}", causes.join(": "))
-    }
-}
-
-/// The one way authconform makes an HTTP client: no proxy, and no redirect ever followed (a 3xx is
-/// an answer to judge, and following one could carry a request, or its credentials, to another
-/// host). `clippy.toml` forbids `reqwest::Client::builder` everywhere else.
-#[allow(clippy::disallowed_methods)]
-pub fn client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
 }
 
 /// A client for one TLS set-up: the verification mode and an optional client certificate.
@@ -228,6 +191,7 @@ pub fn classify_tls(message: &str, client_tls: bool, server_tls: bool) -> Option
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     #[test]

@@ -3,23 +3,12 @@
 //! [`super::compare`]. Pure: the runner hands in what came back.
 
 use super::outcome::Answer;
+use super::shown::{excerpt, mismatch};
 use super::{compare, measured};
 use crate::plan::{Expectation, HeaderCheck, StatusCheck};
 use crate::report::model::Mismatch;
 use crate::scenario::model::ChallengeSpec;
 use authconform_authn::challenge::parse_challenges;
-
-pub(super) fn mismatch(
-    what: impl Into<String>,
-    expected: impl Into<String>,
-    actual: impl Into<String>,
-) -> Mismatch {
-    Mismatch {
-        what: what.into(),
-        expected: expected.into(),
-        actual: actual.into(),
-    }
-}
 
 /// Every way `answer` misses `expect`. `partner` is the answer of the case named by `same_as` or
 /// `indistinguishable_from`.
@@ -247,20 +236,6 @@ fn describe_header(check: &HeaderCheck) -> String {
         HeaderCheck::Equals(v) => format!("equals {v:?}"),
         HeaderCheck::Contains(v) => format!("contains {v:?}"),
         HeaderCheck::Matches(re) => format!("matches /{re}/"),
-    }
-}
-
-/// The body as shown in reports: at most 200 characters.
-pub fn excerpt(body: &str) -> String {
-    const MAX: usize = 200;
-    if body.chars().count() <= MAX {
-        body.to_owned()
-    } else {
-        format!(
-            "{}… ({} bytes)",
-            body.chars().take(MAX).collect::<String>(),
-            body.len()
-        )
     }
 }
 

@@ -1,8 +1,8 @@
 //! Comparing one answer with another's: `same_as` (status and body) and `indistinguishable_from`
 //! (status, headers but `Date` and the ignored ones, body).
 
-use super::assert::{excerpt, mismatch};
 use super::outcome::Answer;
+use super::shown::{excerpt, mismatch};
 use crate::report::model::Mismatch;
 
 /// `same_as`: the status and the body of `answer` are those of `other`.

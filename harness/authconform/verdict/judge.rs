@@ -247,7 +247,7 @@ fn describe_actual(answer: &Answer) -> String {
     format!(
         "status {}, body {}{fuzzed}",
         answer.status,
-        super::assert::excerpt(&answer.body_text())
+        super::shown::excerpt(&answer.body_text())
     )
 }
 

@@ -1,9 +1,9 @@
 //! The expectations judged on many requests: a timing case's latencies (the box test) and a fuzz
 //! case's generated values.
 
-use super::assert::mismatch;
 use super::box_test::{BoxVerdict, Decision, MIN_SHIFT_MS, QUANTILE, alike_margin, box_test};
 use super::outcome::Answer;
+use super::shown::mismatch;
 use crate::live_fuzz::paste_case;
 use crate::plan::{Expectation, PlannedFuzz, PlannedTiming};
 use crate::report::model::Mismatch;

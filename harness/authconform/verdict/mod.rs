@@ -9,5 +9,6 @@ pub mod compare;
 pub mod judge;
 pub mod measured;
 pub mod outcome;
+pub mod shown;
 
 pub use outcome::{Answer, Outcome};
