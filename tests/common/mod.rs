@@ -95,3 +95,25 @@ pub fn accepts_anything() -> AcceptsAnything {
     });
     AcceptsAnything { port, stop }
 }
+
+/// `mutants` on `suites` with `flaw` alone: its entry of the JSON report, after checking that the
+/// flaw was caught.
+pub fn caught(suites: &[&str], flaw: &str) -> serde_json::Value {
+    // One suite may hold a single catching case: catching, not independence, is checked here.
+    let ran = authconform(
+        &[
+            &["mutants"],
+            suites,
+            &["--flaw", flaw, "-f", "json", "--min-independent", "1"],
+        ]
+        .concat(),
+    );
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    let report: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    report["flaws"][0].clone()
+}
+
+/// The ids of the cases that caught a flaw, as one string to search.
+pub fn catching(flaw: &serde_json::Value) -> String {
+    flaw["caught_by"].to_string()
+}
