@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| authconform_authn::fuzzing::pbkdf2_record(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| authconform_authn::fuzz_targets::pbkdf2_record(data));

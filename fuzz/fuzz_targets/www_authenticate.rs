@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| authconform_authn::fuzzing::www_authenticate(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| authconform_authn::fuzz_targets::www_authenticate(data));

@@ -25,4 +25,5 @@ pub mod probe;
 pub mod provision;
 pub mod report;
 pub mod secrets;
+pub mod session;
 pub mod verdict;

@@ -12,7 +12,7 @@ pub mod base64_lenient;
 pub mod challenge;
 pub mod constant_time;
 pub mod crypt;
-pub mod fuzzing;
+pub mod fuzz_targets;
 pub mod htpasswd;
 pub mod jws;
 pub mod pbkdf2_record;

@@ -49,19 +49,22 @@ impl Default for Gate {
     }
 }
 
+/// A word of `--fail-on` that names no level.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown level {0:?}: expected must, should or compat")]
+pub struct UnknownLevel(pub String);
+
 impl Gate {
     /// `must`, `should` or `compat` name a threshold (that level and every level above it, in the
     /// order must > should > compat); a comma-separated list such as `must,compat` names exactly
     /// those levels.
-    pub fn parse(text: &str) -> Result<Gate, String> {
+    pub fn parse(text: &str) -> Result<Gate, UnknownLevel> {
         let words: Vec<&str> = text.split(',').map(str::trim).collect();
         let level_of = |w: &str| match w {
             "must" => Ok(Level::Must),
             "should" => Ok(Level::Should),
             "compat" => Ok(Level::Compat),
-            other => Err(format!(
-                "unknown level {other:?}: expected must, should or compat"
-            )),
+            other => Err(UnknownLevel(other.to_owned())),
         };
         if let [word] = words.as_slice() {
             let threshold = level_of(word)?;
@@ -122,6 +125,11 @@ mod tests {
         assert!(Level::ALL.iter().all(|l| all.fails_on(*l)));
         let pick = Gate::parse("must, compat").unwrap();
         assert_eq!(pick.describe(), "must,compat");
-        assert!(Gate::parse("musst").unwrap_err().contains("musst"));
+        assert!(
+            Gate::parse("musst")
+                .unwrap_err()
+                .to_string()
+                .contains("musst")
+        );
     }
 }

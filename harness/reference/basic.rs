@@ -4,6 +4,7 @@
 //! `Basic` challenge, unknown users checked against a dummy hash (no timing shortcut), bcrypt off
 //! the async workers.
 
+use crate::ConfigError;
 use std::sync::Arc;
 
 use axum::Router;
@@ -33,9 +34,9 @@ impl Basic {
         htpasswd: &str,
         endpoints: &'static [Endpoint],
         flaws: &Flaws,
-    ) -> Result<Basic, String> {
+    ) -> Result<Basic, ConfigError> {
         let file = Htpasswd::parse(htpasswd)
-            .map_err(|e| format!("htpasswd: {e}"))?
+            .map_err(|e| ConfigError::Credentials(format!("htpasswd: {e}")))?
             .accepting(Accept::Apache);
         Ok(Basic {
             file,

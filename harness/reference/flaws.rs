@@ -124,17 +124,23 @@ impl Flaw {
     }
 }
 
-impl FromStr for Flaw {
-    type Err = String;
+/// A name that is no flaw of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no flaw {name:?} (flaws: {})", Flaw::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "))]
+pub struct UnknownFlaw {
+    pub name: String,
+}
 
-    fn from_str(text: &str) -> Result<Flaw, String> {
+impl FromStr for Flaw {
+    type Err = UnknownFlaw;
+
+    fn from_str(text: &str) -> Result<Flaw, UnknownFlaw> {
         Flaw::ALL
             .iter()
             .copied()
             .find(|f| f.name() == text)
-            .ok_or_else(|| {
-                let names: Vec<_> = Flaw::ALL.iter().map(|f| f.name()).collect();
-                format!("no flaw {text:?} (flaws: {})", names.join(", "))
+            .ok_or_else(|| UnknownFlaw {
+                name: text.to_owned(),
             })
     }
 }

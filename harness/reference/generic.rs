@@ -3,6 +3,7 @@
 //! from the configured issuer and JWKS URL, for the configured audience. Every refusal is the same
 //! 401 with an RFC 6750 challenge.
 
+use crate::ConfigError;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use serde_json::json;
 
 use super::flaws::{Flaw, Flaws};
 use super::jwks::{CachePolicy, JwksSource, JwksTrust};
-use super::jwt_check::{ASYMMETRIC, Policy, verify};
+use super::jwt_check::{ASYMMETRIC, Policy, Rejection, verify};
 use super::wire::{header_text, json};
 use crate::duration::unix_now;
 
@@ -35,14 +36,14 @@ pub const ANY_AUDIENCE_PATH: &str = "/protected/any-audience";
 impl Generic {
     /// From `JWT_ISSUER`, `JWT_JWKS_URL` and `JWT_AUDIENCE` lines, and `JWT_JWKS_CA_FILE` (the CA
     /// an `https://` key set is verified with) when given.
-    pub fn from_settings(text: &str, flaws: &Flaws) -> Result<Generic, String> {
+    pub fn from_settings(text: &str, flaws: &Flaws) -> Result<Generic, ConfigError> {
         let values: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
         let get = |name: &str| {
             values
                 .get(name)
                 .filter(|v| !v.is_empty())
                 .map(|v| (*v).to_owned())
-                .ok_or_else(|| format!("the generic JWT server needs {name}"))
+                .ok_or_else(|| ConfigError::Setting(format!("the generic JWT server needs {name}")))
         };
         Ok(Generic {
             policy: Policy {
@@ -78,7 +79,7 @@ impl Generic {
 }
 
 /// The key-set client's trust: the CA file when one is configured, nothing at all with the flaw.
-fn trust(ca_file: Option<String>, flaws: &Flaws) -> Result<JwksTrust, String> {
+fn trust(ca_file: Option<String>, flaws: &Flaws) -> Result<JwksTrust, ConfigError> {
     if flaws.has(Flaw::JwksTlsUnverified) {
         return Ok(JwksTrust::Unverified);
     }
@@ -89,7 +90,7 @@ fn trust(ca_file: Option<String>, flaws: &Flaws) -> Result<JwksTrust, String> {
             crate::scenario::load::MAX_FILE_BYTES,
         )
         .map(JwksTrust::Ca)
-        .map_err(|e| format!("JWT_JWKS_CA_FILE {e}")),
+        .map_err(|e| ConfigError::Keys(format!("JWT_JWKS_CA_FILE {e}"))),
     }
 }
 
@@ -166,10 +167,7 @@ async fn handle(State(server): State<Arc<Generic>>, request: Request) -> Respons
             }
             granted(claims.get("sub"))
         }
-        Err(e)
-            if flaw(Flaw::MalformedHeader500)
-                && e.starts_with("The token is not a compact JWS") =>
-        {
+        Err(e) if flaw(Flaw::MalformedHeader500) && matches!(e, Rejection::Malformed(_)) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }
         Err(_) => refuse(Some("invalid_token")),

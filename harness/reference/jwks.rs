@@ -2,6 +2,7 @@
 //! (never from a URL a token names), cached by the dialect's rule, fetches serialized so a burst
 //! of tokens makes one request.
 
+use crate::ConfigError;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::Jwk;
@@ -50,8 +51,22 @@ pub enum JwksTrust {
     Unverified,
 }
 
+/// Why no key could be had for a token, worded as CrateDB (auth0's provider) words it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// The key set holds no key with the token's `kid`.
+    #[error("No key found in {url} with kid {kid}")]
+    NoKey { url: String, kid: String },
+    /// The key set could not be fetched, or is not a key set.
+    #[error("Cannot obtain jwks from url {0}")]
+    Unavailable(String),
+    /// The key set holds no key this server can use.
+    #[error("No keys found in {0}")]
+    Empty(String),
+}
+
 impl JwksSource {
-    pub fn new(url: String, policy: CachePolicy) -> Result<JwksSource, String> {
+    pub fn new(url: String, policy: CachePolicy) -> Result<JwksSource, ConfigError> {
         JwksSource::with_trust(url, policy, &JwksTrust::System)
     }
 
@@ -59,19 +74,19 @@ impl JwksSource {
         url: String,
         policy: CachePolicy,
         trust: &JwksTrust,
-    ) -> Result<JwksSource, String> {
+    ) -> Result<JwksSource, ConfigError> {
         let builder = crate::client_builder().timeout(FETCH_TIMEOUT);
         let builder = match trust {
             JwksTrust::System => builder,
             JwksTrust::Ca(pem) => builder.tls_certs_only(
                 reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-                    .map_err(|e| format!("the JWKS CA file is not PEM: {e}"))?,
+                    .map_err(|e| ConfigError::Keys(format!("the JWKS CA file is not PEM: {e}")))?,
             ),
             JwksTrust::Unverified => builder.tls_danger_accept_invalid_certs(true),
         };
         let client = builder
             .build()
-            .map_err(|e| format!("cannot build the JWKS client: {e}"))?;
+            .map_err(|e| ConfigError::Keys(format!("cannot build the JWKS client: {e}")))?;
         Ok(JwksSource {
             url,
             policy,
@@ -81,7 +96,7 @@ impl JwksSource {
     }
 
     /// The keys that may have signed a token with this `kid` (every key when it has none).
-    pub async fn candidates(&self, kid: Option<&str>) -> Result<Vec<Jwk>, String> {
+    pub async fn candidates(&self, kid: Option<&str>) -> Result<Vec<Jwk>, KeyError> {
         let mut cache = self.cache.lock().await;
         let now = Instant::now();
         let live = cache.as_ref().filter(|c| match self.policy {
@@ -123,16 +138,15 @@ impl JwksSource {
         }
     }
 
-    fn no_key(&self, kid: Option<&str>) -> String {
-        format!(
-            "No key found in {} with kid {}",
-            self.url,
-            kid.unwrap_or("null")
-        )
+    fn no_key(&self, kid: Option<&str>) -> KeyError {
+        KeyError::NoKey {
+            url: self.url.clone(),
+            kid: kid.unwrap_or("null").to_owned(),
+        }
     }
 
-    async fn fetch(&self) -> Result<(Vec<Jwk>, Option<Duration>), String> {
-        let failed = || format!("Cannot obtain jwks from url {}", self.url);
+    async fn fetch(&self) -> Result<(Vec<Jwk>, Option<Duration>), KeyError> {
+        let failed = || KeyError::Unavailable(self.url.clone());
         let response = self
             .client
             .get(&self.url)
@@ -159,7 +173,7 @@ impl JwksSource {
             .filter_map(|k| serde_json::from_value(k.clone()).ok())
             .collect();
         if keys.is_empty() {
-            return Err(format!("No keys found in {}", self.url));
+            return Err(KeyError::Empty(self.url.clone()));
         }
         Ok((keys, max_age))
     }

@@ -6,7 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::{Map, Value};
 
 use super::flaws::{Flaw, Flaws};
-use super::jwks::{CachePolicy, JwksSource};
+use super::jwks::{CachePolicy, JwksSource, KeyError};
 use crate::authn::jws::parse_compact;
 
 #[derive(Debug, Clone)]
@@ -40,6 +40,23 @@ pub const ASYMMETRIC: &[Algorithm] = &[
     Algorithm::ES384,
 ];
 
+/// Why a token was refused, worded as the server answers it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Not a compact JWS at all (some servers answer this one differently).
+    #[error("{0}")]
+    Malformed(String),
+    /// A well-formed token that breaks a rule: algorithm, key, signature, claims.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<KeyError> for Rejection {
+    fn from(e: KeyError) -> Rejection {
+        Rejection::Refused(e.to_string())
+    }
+}
+
 fn name_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
@@ -54,13 +71,15 @@ pub async fn verify(
     audience: Option<&str>,
     keys: &JwksSource,
     now: i64,
-) -> Result<Map<String, Value>, String> {
+) -> Result<Map<String, Value>, Rejection> {
     let flaw = |f| policy.flaws.has(f);
-    let jws = parse_compact(token).map_err(|e| format!("The token is not a compact JWS: {e}"))?;
+    let jws = parse_compact(token)
+        .map_err(|e| Rejection::Malformed(format!("The token is not a compact JWS: {e}")))?;
     let alg_text = jws.alg().to_owned();
     let unverified = || {
-        jws.claims()
-            .ok_or("The payload is not a JSON object".to_owned())
+        jws.claims().ok_or(Rejection::Refused(
+            "The payload is not a JSON object".to_owned().to_owned(),
+        ))
     };
     if (flaw(Flaw::AlgNoneAccepted) && alg_text.eq_ignore_ascii_case("none"))
         || (flaw(Flaw::HmacWithPublicKey) && alg_text == "HS256")
@@ -70,18 +89,23 @@ pub async fn verify(
     let alg: Algorithm = serde_json::from_value(Value::String(alg_text.clone()))
         .ok()
         .filter(|a| policy.algorithms.contains(a))
-        .ok_or_else(|| format!("The algorithm {alg_text:?} is not accepted"))?;
+        .ok_or_else(|| Rejection::Refused(format!("The algorithm {alg_text:?} is not accepted")))?;
     if jws.header.contains_key("crit") && !flaw(Flaw::CritIgnored) {
-        return Err("The token names critical header extensions this server does not know".into());
+        return Err(Rejection::Refused(
+            "The token names critical header extensions this server does not know".into(),
+        ));
     }
     let kid = jws.header.get("kid").and_then(Value::as_str);
     if policy.require_kid && kid.is_none() {
-        return Err("The JWT token must contain a public key id (kid)".into());
+        return Err(Rejection::Refused(
+            "The JWT token must contain a public key id (kid)".into(),
+        ));
     }
     let jku = jws.header.get("jku").and_then(Value::as_str);
     let candidates = match (flaw(Flaw::JkuFollowed), jku) {
         (true, Some(url)) => {
-            JwksSource::new(url.to_owned(), CachePolicy::MaxAgeOnly)?
+            JwksSource::new(url.to_owned(), CachePolicy::MaxAgeOnly)
+                .map_err(|e| Rejection::Refused(e.to_string()))?
                 .candidates(kid)
                 .await
         }
@@ -93,10 +117,10 @@ pub async fn verify(
     };
     let candidates = match candidates {
         Ok(c) => c,
-        Err(e) if flaw(Flaw::JwksFailOpen) && !e.starts_with("No key found") => {
+        Err(e) if flaw(Flaw::JwksFailOpen) && !matches!(e, KeyError::NoKey { .. }) => {
             return unverified();
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let mut validation = Validation::new(alg);
     validation.algorithms = vec![alg];
@@ -120,7 +144,7 @@ pub async fn verify(
     let mut last = String::from("No key verifies the signature");
     let mut claims = None;
     for jwk in &candidates {
-        if let Err(e) = alg_matches(policy, alg, jwk) {
+        if let Err(Rejection::Refused(e)) = alg_matches(policy, alg, jwk) {
             last = e;
             continue;
         }
@@ -135,7 +159,7 @@ pub async fn verify(
             Err(e) => last = format!("The token was refused: {e}"),
         }
     }
-    let claims = claims.ok_or(last)?;
+    let claims = claims.ok_or(Rejection::Refused(last))?;
     flawed_claim_checks(policy, audience, &claims)?;
     check_times(policy, &claims, now)?;
     Ok(claims)
@@ -146,7 +170,7 @@ fn flawed_claim_checks(
     policy: &Policy,
     audience: Option<&str>,
     claims: &Map<String, Value>,
-) -> Result<(), String> {
+) -> Result<(), Rejection> {
     let flaw = |f| policy.flaws.has(f);
     if flaw(Flaw::IssPrefix) && !flaw(Flaw::IssIgnored) {
         let iss = claims
@@ -157,7 +181,9 @@ fn flawed_claim_checks(
             .to_ascii_lowercase()
             .starts_with(&policy.issuer.to_ascii_lowercase())
         {
-            return Err("The token was refused: InvalidIssuer".into());
+            return Err(Rejection::Refused(
+                "The token was refused: InvalidIssuer".into(),
+            ));
         }
     }
     if let Some(expected) = audience
@@ -171,13 +197,15 @@ fn flawed_claim_checks(
             _ => false,
         };
         if !ok {
-            return Err("The token was refused: InvalidAudience".into());
+            return Err(Rejection::Refused(
+                "The token was refused: InvalidAudience".into(),
+            ));
         }
     }
     Ok(())
 }
 
-fn alg_matches(policy: &Policy, alg: Algorithm, jwk: &Jwk) -> Result<(), String> {
+fn alg_matches(policy: &Policy, alg: Algorithm, jwk: &Jwk) -> Result<(), Rejection> {
     let key_alg = jwk
         .common
         .key_algorithm
@@ -186,10 +214,10 @@ fn alg_matches(policy: &Policy, alg: Algorithm, jwk: &Jwk) -> Result<(), String>
         && !policy.flaws.has(Flaw::AlgMismatchIgnored)
         && key_alg != name_of(&alg)
     {
-        return Err(format!(
+        return Err(Rejection::Refused(format!(
             "JWT algorithm {} doesn't match public key algorithm {key_alg}",
             name_of(&alg)
-        ));
+        )));
     }
     Ok(())
 }
@@ -198,15 +226,19 @@ fn alg_matches(policy: &Policy, alg: Algorithm, jwk: &Jwk) -> Result<(), String>
 const GENEROUS_LEEWAY: i64 = 300;
 
 /// `exp` (expired when now ≥ exp), `nbf` and `iat` against `now`, with no leeway but the policy's.
-pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Result<(), String> {
-    let number = |name: &str| -> Result<Option<i64>, String> {
+pub fn check_times(
+    policy: &Policy,
+    claims: &Map<String, Value>,
+    now: i64,
+) -> Result<(), Rejection> {
+    let number = |name: &str| -> Result<Option<i64>, Rejection> {
         match claims.get(name) {
             None => Ok(None),
             Some(v) => v
                 .as_i64()
                 .or_else(|| v.as_f64().map(|f| f as i64))
                 .map(Some)
-                .ok_or_else(|| format!("The Claim '{name}' is not a number")),
+                .ok_or_else(|| Rejection::Refused(format!("The Claim '{name}' is not a number"))),
         }
     };
     let flaw = |f| policy.flaws.has(f);
@@ -218,10 +250,12 @@ pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Re
     match number("exp")? {
         _ if flaw(Flaw::ExpIgnored) => {}
         Some(exp) if now >= exp + leeway => {
-            return Err(format!("The Token has expired on {exp}"));
+            return Err(Rejection::Refused(format!(
+                "The Token has expired on {exp}"
+            )));
         }
         None if policy.require_exp && !flaw(Flaw::NoExpAccepted) => {
-            return Err("The Token has no expiry (exp)".into());
+            return Err(Rejection::Refused("The Token has no expiry (exp)".into()));
         }
         _ => {}
     }
@@ -229,10 +263,14 @@ pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Re
         && !flaw(Flaw::NbfIgnored)
         && nbf > now + policy.nbf_grace + leeway
     {
-        return Err(format!("The Token can't be used before {nbf}"));
+        return Err(Rejection::Refused(format!(
+            "The Token can't be used before {nbf}"
+        )));
     }
     if policy.require_iat && claims.get("iat").is_none() {
-        return Err("The Token has no issue time (iat)".into());
+        return Err(Rejection::Refused(
+            "The Token has no issue time (iat)".into(),
+        ));
     }
     if policy.refuse_future_iat
         && !flaw(Flaw::NbfIgnored)
@@ -240,7 +278,9 @@ pub fn check_times(policy: &Policy, claims: &Map<String, Value>, now: i64) -> Re
         && let Some(iat) = number("iat")?
         && iat > now + leeway
     {
-        return Err(format!("The Token can't be used before {iat}"));
+        return Err(Rejection::Refused(format!(
+            "The Token can't be used before {iat}"
+        )));
     }
     Ok(())
 }

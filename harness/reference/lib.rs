@@ -25,6 +25,23 @@ use tokio::task::JoinHandle;
 
 use authconform_authn as authn;
 
+/// Why a reference server refused to start: what a real server would log before exiting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A setting is missing, unknown or malformed.
+    #[error("{0}")]
+    Setting(String),
+    /// A credential file (htpasswd, token file, users file, PBKDF2 record) cannot be read.
+    #[error("{0}")]
+    Credentials(String),
+    /// The TLS certificate, key or client CA cannot be used.
+    #[error("{0}")]
+    Tls(String),
+    /// The key set or the OIDC discovery document it needs cannot be had.
+    #[error("{0}")]
+    Keys(String),
+}
+
 /// A server listening on 127.0.0.1; dropping it (or calling [`Running::stop`]) stops it.
 pub struct Running {
     pub addr: SocketAddr,

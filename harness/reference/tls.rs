@@ -2,6 +2,7 @@
 //! certificate from a given CA. Handlers see the verified client certificate's CN as a
 //! [`ClientCertName`] extension and the peer address as `ConnectInfo`.
 
+use crate::ConfigError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -36,23 +37,23 @@ pub fn server_config(
     key_pem: &str,
     client_auth: ClientAuth,
     client_ca_pem: &str,
-) -> Result<Arc<ServerConfig>, String> {
+) -> Result<Arc<ServerConfig>, ConfigError> {
     let certs = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("server certificate: {e}"))?;
+        .map_err(|e| ConfigError::Tls(format!("server certificate: {e}")))?;
     let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
-        .map_err(|e| format!("server key: {e}"))?;
+        .map_err(|e| ConfigError::Tls(format!("server key: {e}")))?;
     let builder = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| ConfigError::Tls(e.to_string()))?;
     let builder = match client_auth {
         ClientAuth::None => builder.with_no_client_auth(),
         ClientAuth::Request | ClientAuth::Require => {
             let mut roots = rustls::RootCertStore::empty();
             for ca in CertificateDer::pem_slice_iter(client_ca_pem.as_bytes()) {
                 roots
-                    .add(ca.map_err(|e| format!("client CA: {e}"))?)
-                    .map_err(|e| format!("client CA: {e}"))?;
+                    .add(ca.map_err(|e| ConfigError::Tls(format!("client CA: {e}")))?)
+                    .map_err(|e| ConfigError::Tls(format!("client CA: {e}")))?;
             }
             let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider());
             let verifier = if client_auth == ClientAuth::Request {
@@ -60,12 +61,16 @@ pub fn server_config(
             } else {
                 verifier
             };
-            builder.with_client_cert_verifier(verifier.build().map_err(|e| e.to_string())?)
+            builder.with_client_cert_verifier(
+                verifier
+                    .build()
+                    .map_err(|e| ConfigError::Tls(e.to_string()))?,
+            )
         }
     };
     let mut config = builder
         .with_single_cert(certs, key)
-        .map_err(|e| format!("server certificate: {e}"))?;
+        .map_err(|e| ConfigError::Tls(format!("server certificate: {e}")))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }

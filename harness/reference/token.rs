@@ -3,6 +3,7 @@
 //! where the mode says (`Authorization: Bearer`, a named header with an optional prefix, or a query
 //! parameter), compared in constant time; every refusal is the same 401.
 
+use crate::ConfigError;
 use std::sync::Arc;
 
 use axum::Router;
@@ -30,10 +31,12 @@ impl TokenServer {
         transport: TokenTransport,
         endpoints: &'static [Endpoint],
         flaws: &Flaws,
-    ) -> Result<TokenServer, String> {
+    ) -> Result<TokenServer, ConfigError> {
         let token = token_file.trim_end_matches(['\r', '\n']).to_owned();
         if token.is_empty() || token.contains('\n') {
-            return Err("the token file must hold exactly one token".into());
+            return Err(ConfigError::Credentials(
+                "the token file must hold exactly one token".into(),
+            ));
         }
         Ok(TokenServer {
             token,

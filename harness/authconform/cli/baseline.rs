@@ -1,8 +1,9 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, emit};
+use super::emit;
 use authconform::report::baseline::Baseline;
 
 /// Write a baseline from a JSON report: every failed or errored case becomes a known failure that
@@ -16,25 +17,24 @@ pub struct BaselineArgs {
     output: Option<PathBuf>,
 }
 
-pub fn execute(args: BaselineArgs) -> i32 {
-    let made = authconform::scenario::load::read_input_text(
+pub fn execute(args: BaselineArgs) -> Result<i32, CliError> {
+    let text = authconform::scenario::load::read_input_text(
         &args.report,
         authconform::scenario::load::MAX_REPORT_BYTES,
     )
-    .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("not JSON: {e}")))
-    .and_then(|v: serde_json::Value| Baseline::from_report(&v));
-    let baseline = match made {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.report.display());
-            return EXIT_BAD_INPUT;
-        }
-    };
+    .map_err(CliError::bad_input)?;
+    let in_report =
+        |e: &dyn std::fmt::Display| CliError::BadInput(format!("{}: {e}", args.report.display()));
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| in_report(&format!("not JSON: {e}")))?;
+    let baseline = Baseline::from_report(&value).map_err(|e| in_report(&e))?;
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, baseline.to_json()) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_BAD_INPUT;
+                return Err(CliError::BadInput(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
             }
             eprintln!(
                 "{} known failure(s) written to {}",
@@ -44,5 +44,5 @@ pub fn execute(args: BaselineArgs) -> i32 {
         }
         None => emit(&baseline.to_json()),
     }
-    0
+    Ok(0)
 }

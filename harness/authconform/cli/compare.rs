@@ -1,8 +1,8 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::EXIT_BAD_INPUT;
 use authconform::report::compare::{compare, verdicts};
 
 /// Compare two JSON reports case by case (e.g. the embedded server against a real one); exit 1
@@ -19,7 +19,7 @@ pub struct CompareArgs {
     allow: Vec<String>,
 }
 
-pub fn execute(args: CompareArgs) -> i32 {
+pub fn execute(args: CompareArgs) -> Result<i32, CliError> {
     let read = |p: &PathBuf| -> Result<_, String> {
         let text = authconform::scenario::load::read_input_text(
             p,
@@ -30,13 +30,10 @@ pub fn execute(args: CompareArgs) -> i32 {
             serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", p.display()))?;
         verdicts(&value).map_err(|e| format!("{}: {e}", p.display()))
     };
-    let (left, right) = match (read(&args.left), read(&args.right)) {
-        (Ok(l), Ok(r)) => (l, r),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let (left, right) = (
+        read(&args.left).map_err(CliError::BadInput)?,
+        read(&args.right).map_err(CliError::BadInput)?,
+    );
     let (allowed, divergences): (Vec<_>, Vec<_>) =
         compare(&left, &right).into_iter().partition(|d| {
             args.allow
@@ -61,7 +58,7 @@ pub fn execute(args: CompareArgs) -> i32 {
                 format!(" (but {} allowed)", allowed.len())
             }
         );
-        return 0;
+        return Ok(0);
     }
     println!(
         "{} of {} cases diverge ({} | {}):",
@@ -73,5 +70,5 @@ pub fn execute(args: CompareArgs) -> i32 {
     for d in &divergences {
         println!("  {:<70} {:>8} | {}", d.case, d.left, d.right);
     }
-    1
+    Ok(1)
 }

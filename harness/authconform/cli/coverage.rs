@@ -1,8 +1,9 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_BAD_INPUT, emit};
+use super::emit;
 use authconform::coverage::{cover, render_json, render_text};
 use authconform::report::sarif;
 
@@ -32,16 +33,10 @@ enum CoverageFormat {
     Sarif,
 }
 
-pub fn execute(args: CoverageArgs) -> i32 {
+pub fn execute(args: CoverageArgs) -> Result<i32, CliError> {
     let loaded = authconform::coverage::catalogue(args.requirements.as_deref())
         .and_then(|catalogue| Ok((catalogue, super::load_suites(&args.paths)?)));
-    let (catalogue, suites) = match loaded {
-        Ok(l) => l,
-        Err(problems) => {
-            eprint!("{problems}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let (catalogue, suites) = loaded?;
     let coverage = cover(catalogue, &suites);
     let text = match args.format {
         CoverageFormat::Text => render_text(&coverage),
@@ -53,16 +48,12 @@ pub fn execute(args: CoverageArgs) -> i32 {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_BAD_INPUT;
-            }
+            std::fs::write(path, text)
+                .map_err(|e| CliError::BadInput(format!("cannot write {}: {e}", path.display())))?;
         }
         None => emit(&text),
     }
-    if args.strict && !coverage.uncovered_must().is_empty() {
-        1
-    } else {
-        0
-    }
+    Ok(i32::from(
+        args.strict && !coverage.uncovered_must().is_empty(),
+    ))
 }

@@ -1,10 +1,11 @@
 //! `authconform dialects`: the known dialects, and one profile as YAML.
 
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{EXIT_BAD_INPUT, emit};
+use super::emit;
 use authconform::dialect::{Dialect, profile};
 
 /// List the dialects (built-in profiles, and profile files named with --profile), or print one.
@@ -26,26 +27,22 @@ enum DialectsCommand {
     Show { name: String },
 }
 
-pub fn execute(args: DialectsArgs) -> i32 {
+pub fn execute(args: DialectsArgs) -> Result<i32, CliError> {
     for path in &args.profile {
-        if let Err(d) = profile::load_file(path) {
-            eprint!("{d}");
-            return EXIT_BAD_INPUT;
-        }
+        profile::load_file(path)?;
     }
     match args.command {
         Some(DialectsCommand::Show { name }) => match Dialect::named(&name) {
             Some(d) => {
                 emit(&profile::show(d));
-                0
+                Ok(0)
             }
             None => {
                 let known: Vec<&str> = profile::all().iter().map(|d| d.name()).collect();
-                eprintln!(
-                    "error: unknown dialect {name:?}; known: {}",
+                Err(CliError::BadInput(format!(
+                    "unknown dialect {name:?}; known: {}",
                     known.join(", ")
-                );
-                EXIT_BAD_INPUT
+                )))
             }
         },
         None => {
@@ -72,7 +69,7 @@ pub fn execute(args: DialectsArgs) -> i32 {
                 ));
             }
             emit(&out);
-            0
+            Ok(0)
         }
     }
 }

@@ -1,3 +1,4 @@
+use super::error::CliError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -37,19 +38,13 @@ struct ServeArgs {
     client: Option<String>,
 }
 
-pub fn execute(args: JwksArgs) -> i32 {
+pub fn execute(args: JwksArgs) -> Result<i32, CliError> {
     let JwksAction::Serve(args) = args.action;
     let keys = match &args.keys {
         Some(path) => KeyRing::load_or_create(path),
         None => KeyRing::generate(),
     };
-    let keys = match keys {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return super::EXIT_BAD_INPUT;
-        }
-    };
+    let keys = keys.map_err(CliError::bad_input)?;
     let pairs = |list: &[String], what: &str| -> Result<Vec<(String, String)>, String> {
         list.iter()
             .map(|p| {
@@ -59,27 +54,13 @@ pub fn execute(args: JwksArgs) -> i32 {
             })
             .collect()
     };
-    let (users, clients) = match (
-        pairs(&args.user, "--user"),
-        pairs(args.client.as_slice(), "--client"),
-    ) {
-        (Ok(u), Ok(c)) => (u, c),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
-            return super::EXIT_BAD_INPUT;
-        }
-    };
-    let Some(runtime) = super::runtime() else {
-        return 1;
-    };
+    let users = pairs(&args.user, "--user").map_err(CliError::BadInput)?;
+    let clients = pairs(args.client.as_slice(), "--client").map_err(CliError::BadInput)?;
+    let runtime = super::runtime()?;
     runtime.block_on(async move {
-        let issuer = match Issuer::start(Arc::new(keys), args.port).await {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 1;
-            }
-        };
+        let issuer = Issuer::start(Arc::new(keys), args.port)
+            .await
+            .map_err(CliError::not_judged)?;
         let mut state = authconform::issuer::state::IssuerState::default();
         state.users = users.into_iter().collect();
         state.clients = clients.into_iter().collect();
@@ -94,6 +75,6 @@ pub fn execute(args: JwksArgs) -> i32 {
         println!("token endpoint: {}", issuer.token_url());
         println!("Serving until Ctrl-C.");
         let _ = tokio::signal::ctrl_c().await;
-        0
+        Ok(0)
     })
 }

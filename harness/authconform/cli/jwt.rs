@@ -1,3 +1,4 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -68,7 +69,7 @@ fn fields(items: &[String]) -> Result<Map<String, Value>, String> {
     Ok(out)
 }
 
-pub fn execute(args: JwtArgs) -> i32 {
+pub fn execute(args: JwtArgs) -> Result<i32, CliError> {
     let JwtAction::Forge(args) = args.action;
     if args.list {
         println!("cases: valid");
@@ -77,21 +78,14 @@ pub fn execute(args: JwtArgs) -> i32 {
         }
         let keys: Vec<_> = KeyId::ALL.iter().map(|k| k.name()).collect();
         println!("keys:  {}", keys.join(", "));
-        return 0;
+        return Ok(0);
     }
-    match make(&args) {
-        Ok(token) => {
-            println!("{token}");
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            super::EXIT_BAD_INPUT
-        }
-    }
+    let token = make(&args)?;
+    println!("{token}");
+    Ok(0)
 }
 
-fn make(args: &ForgeArgs) -> Result<String, String> {
+fn make(args: &ForgeArgs) -> Result<String, CliError> {
     let case = args.case.as_deref().unwrap_or("valid");
     let mutate = match case {
         "valid" => None,
@@ -99,12 +93,20 @@ fn make(args: &ForgeArgs) -> Result<String, String> {
             Mutation::ALL
                 .into_iter()
                 .find(|m| m.name() == name)
-                .ok_or_else(|| format!("no case {name:?}: see `authconform jwt forge --list`"))?,
+                .ok_or_else(|| {
+                    CliError::BadInput(format!(
+                        "no case {name:?}: see `authconform jwt forge --list`"
+                    ))
+                })?,
         ),
     };
-    let key = KeyId::parse(&args.key)
-        .ok_or_else(|| format!("no key {:?}: see `authconform jwt forge --list`", args.key))?;
-    let ring = KeyRing::load_or_create(&args.keys)?;
+    let key = KeyId::parse(&args.key).ok_or_else(|| {
+        CliError::BadInput(format!(
+            "no key {:?}: see `authconform jwt forge --list`",
+            args.key
+        ))
+    })?;
+    let ring = KeyRing::load_or_create(&args.keys).map_err(CliError::bad_input)?;
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(args.issuer));
     claims.insert("aud".into(), json!(args.aud));
@@ -112,11 +114,11 @@ fn make(args: &ForgeArgs) -> Result<String, String> {
     claims.insert("username".into(), json!(args.user));
     claims.insert("exp".into(), json!("+1h"));
     claims.insert("iat".into(), json!("now"));
-    claims.extend(fields(&args.claim)?);
+    claims.extend(fields(&args.claim).map_err(CliError::BadInput)?);
     let spec = TokenSpec {
         key,
         alg: args.alg.clone(),
-        header: fields(&args.header)?,
+        header: fields(&args.header).map_err(CliError::BadInput)?,
         claims,
         mutate,
     };
@@ -129,4 +131,5 @@ fn make(args: &ForgeArgs) -> Result<String, String> {
             now: unix_now(),
         },
     )
+    .map_err(CliError::bad_input)
 }

@@ -1,8 +1,9 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, emit};
+use super::emit;
 
 /// List suites and cases, or the endpoint names and auth modes each dialect knows.
 #[derive(Args)]
@@ -14,7 +15,7 @@ pub struct ListArgs {
     endpoints: bool,
 }
 
-pub fn execute(args: ListArgs) -> i32 {
+pub fn execute(args: ListArgs) -> Result<i32, CliError> {
     use std::fmt::Write as _;
     let mut out = String::new();
     if args.endpoints {
@@ -36,38 +37,31 @@ pub fn execute(args: ListArgs) -> i32 {
             }
         }
         emit(&out);
-        return 0;
+        return Ok(0);
     }
-    match super::load_suites(&args.paths) {
-        Ok(suites) => {
-            for loaded in &suites {
-                let s = &loaded.suite;
-                let modes: Vec<&str> = s.modes.iter().map(|m| m.value.as_str()).collect();
-                let _ = writeln!(
-                    out,
-                    "{} ({}, {} modes: {}) {}",
-                    s.suite.value,
-                    loaded.path.display(),
-                    s.dialect.value,
-                    modes.join(", "),
-                    s.cases.len()
-                );
-                for case in &s.cases {
-                    let reference = case.reference.as_ref().map_or("", |r| r.value.as_str());
-                    let _ = writeln!(
-                        out,
-                        "  {:<6} {:<48} {reference}",
-                        case.level.value.name(),
-                        case.name.value
-                    );
-                }
-            }
-            emit(&out);
-            0
-        }
-        Err(problems) => {
-            eprint!("{problems}");
-            EXIT_BAD_INPUT
+    let suites = super::load_suites(&args.paths)?;
+    for loaded in &suites {
+        let s = &loaded.suite;
+        let modes: Vec<&str> = s.modes.iter().map(|m| m.value.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{} ({}, {} modes: {}) {}",
+            s.suite.value,
+            loaded.path.display(),
+            s.dialect.value,
+            modes.join(", "),
+            s.cases.len()
+        );
+        for case in &s.cases {
+            let reference = case.reference.as_ref().map_or("", |r| r.value.as_str());
+            let _ = writeln!(
+                out,
+                "  {:<6} {:<48} {reference}",
+                case.level.value.name(),
+                case.name.value
+            );
         }
     }
+    emit(&out);
+    Ok(0)
 }

@@ -5,6 +5,7 @@ mod baseline;
 mod compare;
 mod coverage;
 mod dialects;
+mod error;
 mod jwks;
 mod jwt;
 mod list;
@@ -13,14 +14,14 @@ mod mutants;
 mod probe;
 pub(crate) mod run;
 pub(crate) mod serve;
-mod session;
+mod target_choice;
 mod validate;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use authconform::report::model::EXIT_BAD_INPUT;
+pub use error::CliError;
 
 #[derive(Parser)]
 #[command(
@@ -67,18 +68,12 @@ pub fn emit(text: &str) {
     }
 }
 
-/// The async runtime of a command; `None` after saying why it could not start.
-pub fn runtime() -> Option<tokio::runtime::Runtime> {
-    match tokio::runtime::Builder::new_multi_thread()
+/// The async runtime of a command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(r) => Some(r),
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            None
-        }
-    }
+        .map_err(|e| CliError::not_judged(format!("cannot start the async runtime: {e}")))
 }
 
 /// The suites under `paths`, or the built-in ones (compiled into the binary) when none are named.
@@ -95,10 +90,20 @@ fn load_suites(
     }
 }
 
-/// Parses the command line, runs the command and returns the process's exit status.
+/// Parses the command line, runs the command and returns the process's exit status; the one
+/// place an error is printed.
 pub fn dispatch() -> i32 {
-    let cli = Cli::parse();
-    match cli.command {
+    match execute(Cli::parse().command) {
+        Ok(status) => status,
+        Err(e) => {
+            eprint!("{e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<i32, CliError> {
+    match command {
         Command::Run(args) => run::execute(args),
         Command::Validate(args) => validate::execute(args),
         Command::List(args) => list::execute(args),

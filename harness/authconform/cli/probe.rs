@@ -2,15 +2,16 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use serde_json::json;
 
-use super::session::{Session, target_or_embedded};
-use super::{EXIT_BAD_INPUT, emit};
+use super::emit;
+use super::error::CliError;
+use super::target_choice::target_or_embedded;
 use authconform::dialect::Dialect;
-use authconform::duration::{parse_duration, unix_now};
-use authconform::jwt::{TokenSpec, forge};
-use authconform::probe::leeway::{Claim, Measured, Search, render};
+use authconform::duration::parse_duration;
+use authconform::probe::leeway::render;
+use authconform::probe::measure::{FIXTURE, ProbeError, measure};
 use authconform::reference::flaws::Flaw;
+use authconform::session::Session;
 
 /// Measure a target instead of judging cases against it.
 #[derive(Args)]
@@ -53,151 +54,65 @@ struct LeewayArgs {
     debug_with_flaw: Vec<Flaw>,
 }
 
-const FIXTURE: &str = "probe";
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
-
-pub fn execute(args: ProbeArgs) -> i32 {
+pub fn execute(args: ProbeArgs) -> Result<i32, CliError> {
     let ProbeAction::Leeway(args) = args.action;
     let Some(mode) = args.dialect.mode(&args.mode) else {
-        eprintln!(
-            "error: dialect {} has no mode {:?}",
+        return Err(CliError::BadInput(format!(
+            "dialect {} has no mode {:?}",
             args.dialect, args.mode
-        );
-        return EXIT_BAD_INPUT;
+        )));
     };
     if !mode.needs_issuer {
-        eprintln!(
-            "error: mode {} of {} does not validate JWTs against an issuer: name one that does (generic jwt, cratedb jwt, weaviate oidc)",
+        return Err(CliError::BadInput(format!(
+            "mode {} of {} does not validate JWTs against an issuer: name one that does (generic jwt, cratedb jwt, weaviate oidc)",
             mode.name, args.dialect
-        );
-        return EXIT_BAD_INPUT;
+        )));
     }
     let limit = args.limit.as_secs();
     if !(1..=86_400).contains(&limit) || args.max.as_secs() >= limit {
-        eprintln!("error: --limit must be 1s to 1440m and more than --max");
-        return EXIT_BAD_INPUT;
+        return Err(CliError::BadInput(
+            "--limit must be 1s to 1440m and more than --max".into(),
+        ));
     }
     let endpoint = match &args.endpoint {
         Some(name) => args.dialect.endpoint(name),
         None => args.dialect.endpoints().iter().find(|e| !e.public),
     };
     let Some(endpoint) = endpoint.filter(|e| !e.public) else {
-        eprintln!(
-            "error: dialect {} has no such protected endpoint",
+        return Err(CliError::BadInput(format!(
+            "dialect {} has no such protected endpoint",
             args.dialect
-        );
-        return EXIT_BAD_INPUT;
+        )));
     };
-    let target = match target_or_embedded(args.target.as_deref(), &args.debug_with_flaw) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let Some(runtime) = super::runtime() else {
-        return 1;
-    };
+    let target = target_or_embedded(args.target.as_deref(), &args.debug_with_flaw)?;
+    let runtime = super::runtime()?;
     let path = target
         .path_of(args.dialect, endpoint.name)
         .unwrap_or_else(|| endpoint.path.to_owned());
-    let result = runtime.block_on(async {
+    let measured = runtime.block_on(async {
         let session = Session::start(args.dialect, mode, &target, FIXTURE, None).await?;
         let measured = measure(&session, endpoint.method, &path, limit).await;
         session.stop().await;
-        measured
-    });
-    match result {
-        Ok(measured) => {
-            let max = args.max.as_secs();
-            let requests: u32 = measured.iter().map(|m| m.requests).sum::<u32>() + 1;
-            emit(&format!(
-                "leeway probe: {} {} on {} {path} (target {}), max {max}s, limit {limit}s\n",
-                args.dialect, mode.name, endpoint.method, target.name
-            ));
-            emit(&render(&measured, max));
-            let findings = measured.iter().filter(|m| m.is_finding(max)).count();
-            if findings == 0 {
-                emit(&format!("verdict: pass ({requests} requests)\n"));
-                0
-            } else {
-                emit(&format!(
-                    "verdict: FINDING — {findings} claim(s) with more leeway than {max}s ({requests} requests)\n"
-                ));
-                1
-            }
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            1
-        }
-    }
-}
-
-/// A valid token first (else nothing can be measured), then a bisection per claim.
-async fn measure(
-    session: &Session,
-    method: &str,
-    path: &str,
-    limit: u64,
-) -> Result<Vec<Measured>, String> {
-    let client = authconform::exec::client::client_builder()
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .map_err(|e| format!("HTTP client: {e}"))?;
-    let method: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;
-    let url = format!("{}{path}", session.base_url);
-    let accepted = |moved: Option<(Claim, u64)>| {
-        let (client, method, url) = (&client, method.clone(), &url);
-        async move {
-            let token = token(session, moved)?;
-            let answer = client
-                .request(method, url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .map_err(|e| format!("{url}: {e}"))?;
-            let status = answer.status();
-            if status.is_server_error() {
-                return Err(format!(
-                    "{url} answered {status}: the probe needs 2xx or 4xx"
-                ));
-            }
-            Ok::<bool, String>(status.is_success())
-        }
-    };
-    if !accepted(None).await? {
-        return Err(format!(
-            "{url} refuses a valid token: check the target's issuer settings before probing"
+        measured.map_err(|e| match e {
+            ProbeError::Probe(why) => CliError::NotJudged(why),
+            other => CliError::not_judged(other),
+        })
+    })?;
+    let max = args.max.as_secs();
+    let requests: u32 = measured.iter().map(|m| m.requests).sum::<u32>() + 1;
+    emit(&format!(
+        "leeway probe: {} {} on {} {path} (target {}), max {max}s, limit {limit}s\n",
+        args.dialect, mode.name, endpoint.method, target.name
+    ));
+    emit(&render(&measured, max));
+    let findings = measured.iter().filter(|m| m.is_finding(max)).count();
+    if findings == 0 {
+        emit(&format!("verdict: pass ({requests} requests)\n"));
+        Ok(0)
+    } else {
+        emit(&format!(
+            "verdict: FINDING — {findings} claim(s) with more leeway than {max}s ({requests} requests)\n"
         ));
+        Ok(1)
     }
-    let mut out = Vec::new();
-    for claim in Claim::ALL {
-        let mut search = Search::new(limit);
-        while let Some(offset) = search.next() {
-            let ok = accepted(Some((claim, offset))).await?;
-            search.record(offset, ok);
-        }
-        out.push(Measured {
-            claim,
-            leeway: search.result(),
-            requests: search.steps(),
-        });
-    }
-    Ok(out)
-}
-
-/// A valid token, one time claim moved by `offset` seconds.
-fn token(session: &Session, moved: Option<(Claim, u64)>) -> Result<String, String> {
-    let issuer = session.issuer.as_ref().ok_or("the mode has no issuer")?;
-    let jwt = session.credentials.jwt.as_ref().ok_or("no issuer values")?;
-    let user = &session
-        .credentials
-        .users
-        .get(FIXTURE)
-        .ok_or("no probe user")?
-        .name;
-    let mut spec = TokenSpec::valid(&jwt.issuer, &jwt.audience, user);
-    if let Some((claim, offset)) = moved {
-        spec.claims
-            .insert(claim.name().into(), json!(claim.relative(offset)));
-    }
-    forge(&spec, &issuer.forge_context(unix_now()))
 }

@@ -1,19 +1,18 @@
+use super::error::CliError;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, emit};
+use super::emit;
 use authconform::duration::parse_duration;
 use authconform::exec::prepare::{RecordingEnv, needs_issuer, prepare};
 use authconform::exec::runner::{RunOptions, run};
 use authconform::issuer::Issuer;
-use authconform::jwt::KeyRing;
 use authconform::launch::Target;
 use authconform::level::Gate;
 use authconform::report::baseline::Baseline;
 use authconform::report::{Format, terminal};
-use std::sync::Arc;
 
 /// Run scenarios against a target (default: the embedded reference server).
 #[derive(Args)]
@@ -71,23 +70,11 @@ pub struct RunArgs {
     quiet: bool,
 }
 
-pub fn execute(args: RunArgs) -> i32 {
-    let suites = match super::load_suites(&args.paths) {
-        Ok(s) => s,
-        Err(problems) => {
-            eprint!("{problems}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+pub fn execute(args: RunArgs) -> Result<i32, CliError> {
+    let suites = super::load_suites(&args.paths)?;
     let mut target = match &args.target {
         None => Target::embedded(),
-        Some(path) => match Target::from_file(path) {
-            Ok(t) => t,
-            Err(d) => {
-                eprint!("{d}");
-                return EXIT_BAD_INPUT;
-            }
-        },
+        Some(path) => Target::from_file(path)?,
     };
     target.keep_workdir = args.keep_workdir;
     // The built-in suites of other dialects would only be skipped: leave them out, and say so.
@@ -109,37 +96,26 @@ pub fn execute(args: RunArgs) -> i32 {
     };
     let baseline = match &args.baseline {
         None => None,
-        Some(path) => match authconform::scenario::load::read_input_text(
-            path,
-            authconform::scenario::load::MAX_REPORT_BYTES,
-        )
-        .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", path.display())))
-        {
-            Ok(b) => Some(b),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_BAD_INPUT;
-            }
-        },
-    };
-    let outputs = match pair_outputs(&args.format, &args.output) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
+        Some(path) => {
+            let text = authconform::scenario::load::read_input_text(
+                path,
+                authconform::scenario::load::MAX_REPORT_BYTES,
+            )
+            .map_err(CliError::bad_input)?;
+            Some(
+                Baseline::parse(&text)
+                    .map_err(|e| CliError::BadInput(format!("{}: {e}", path.display())))?,
+            )
         }
     };
-    let Some(runtime) = super::runtime() else {
-        return 1;
-    };
+    let outputs = pair_outputs(&args.format, &args.output).map_err(CliError::BadInput)?;
+    let runtime = super::runtime()?;
     let issuer = if needs_issuer(&suites) {
-        match runtime.block_on(start_issuer(args.issuer_port)) {
-            Ok(i) => Some(i),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 1;
-            }
-        }
+        Some(
+            runtime
+                .block_on(Issuer::start_with_new_keys(args.issuer_port))
+                .map_err(CliError::not_judged)?,
+        )
     } else {
         None
     };
@@ -149,13 +125,7 @@ pub fn execute(args: RunArgs) -> i32 {
         let _inside = runtime.enter();
         prepare(&suites, &target, &env, issuer)
     };
-    let prepared = match planned {
-        Ok(p) => p,
-        Err(problems) => {
-            eprint!("{problems}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let prepared = planned?;
     let options = RunOptions {
         jobs: args
             .jobs
@@ -179,23 +149,16 @@ pub fn execute(args: RunArgs) -> i32 {
     let mut report = report;
     report.allow_skips = args.allow_skips;
     if outputs.iter().any(|(f, _)| *f == Format::Sarif) {
-        match authconform::coverage::catalogue(args.requirements.as_deref()) {
-            Ok(catalogue) => report.requirements = catalogue,
-            Err(problems) => {
-                eprint!("{problems}");
-                return EXIT_BAD_INPUT;
-            }
-        }
+        report.requirements = authconform::coverage::catalogue(args.requirements.as_deref())?;
     }
     let mut to_stdout = false;
     for (format, path) in &outputs {
         let text = redactor.redact(&format.render(&report));
         match path {
             Some(path) => {
-                if let Err(e) = std::fs::write(path, text) {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return EXIT_BAD_INPUT;
-                }
+                std::fs::write(path, text).map_err(|e| {
+                    CliError::BadInput(format!("cannot write {}: {e}", path.display()))
+                })?;
             }
             None => {
                 emit(&text);
@@ -212,15 +175,7 @@ pub fn execute(args: RunArgs) -> i32 {
     if let Some(applied) = applied {
         eprint!("{}", applied.describe());
     }
-    report.exit_code()
-}
-
-/// Fresh keys and the mock issuer on 127.0.0.1.
-pub async fn start_issuer(port: u16) -> Result<Issuer, String> {
-    let keys = tokio::task::spawn_blocking(KeyRing::generate)
-        .await
-        .map_err(|e| format!("key generation stopped: {e}"))??;
-    Issuer::start(Arc::new(keys), port).await
+    Ok(report.exit_code())
 }
 
 /// Pairs formats with outputs by position; extra outputs take their format from the extension.

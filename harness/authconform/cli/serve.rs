@@ -1,8 +1,8 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::EXIT_BAD_INPUT;
 use authconform::dialect::Dialect;
 use authconform::launch::embedded;
 
@@ -68,7 +68,7 @@ pub(crate) fn parse_dialect(text: &str) -> Result<Dialect, String> {
     })
 }
 
-pub fn execute(args: ServeArgs) -> i32 {
+pub fn execute(args: ServeArgs) -> Result<i32, CliError> {
     if args.faults {
         return serve_faults(args.port);
     }
@@ -77,56 +77,40 @@ pub fn execute(args: ServeArgs) -> i32 {
         args.mode.as_deref(),
         args.credentials_file.as_deref(),
     ) else {
-        eprintln!("error: --dialect, --mode and --credentials-file are needed (or --faults)");
-        return EXIT_BAD_INPUT;
+        return Err(CliError::BadInput(
+            "--dialect, --mode and --credentials-file are needed (or --faults)".into(),
+        ));
     };
     let Some(mode) = dialect.mode(mode_name) else {
         let names: Vec<_> = dialect.modes().iter().map(|m| m.name).collect();
-        eprintln!(
-            "error: dialect {dialect} has no mode {mode_name:?} (modes: {})",
+        return Err(CliError::BadInput(format!(
+            "dialect {dialect} has no mode {mode_name:?} (modes: {})",
             names.join(", ")
-        );
-        return EXIT_BAD_INPUT;
+        )));
     };
-    let text = match authconform::scenario::load::read_input_text(
+    let text = authconform::scenario::load::read_input_text(
         credentials_file,
         authconform::scenario::load::MAX_FILE_BYTES,
-    ) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {e}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let Some(runtime) = super::runtime() else {
-        return 1;
-    };
-    let app = match runtime.block_on(embedded::app_with_flaws(
-        dialect,
-        mode,
-        &text,
-        &authconform::reference::flaws::Flaws::new(&args.debug_with_flaw),
-    )) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {}: {e}", credentials_file.display());
-            return EXIT_BAD_INPUT;
-        }
-    };
+    )
+    .map_err(|e| CliError::BadInput(format!("cannot read {e}")))?;
+    let runtime = super::runtime()?;
+    let app = runtime
+        .block_on(embedded::app_with_flaws(
+            dialect,
+            mode,
+            &text,
+            &authconform::reference::flaws::Flaws::new(&args.debug_with_flaw),
+        ))
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", credentials_file.display())))?;
     let app = match args.exit_after {
         Some(n) => exit_after(app, n),
         None => app,
     };
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => {
-            match tls_config(cert, key, args.cert_reqs, args.client_ca.as_deref()) {
-                Ok(config) => Some(config),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return EXIT_BAD_INPUT;
-                }
-            }
-        }
+        (Some(cert), Some(key)) => Some(
+            tls_config(cert, key, args.cert_reqs, args.client_ca.as_deref())
+                .map_err(CliError::BadInput)?,
+        ),
         _ => None,
     };
     if let Some(config) = tls {
@@ -141,23 +125,21 @@ pub fn execute(args: ServeArgs) -> i32 {
                     );
                     wait_for_stop().await;
                     running.stop().await;
-                    0
+                    Ok(0)
                 }
-                Err(e) => {
-                    eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", args.port);
-                    1
-                }
+                Err(e) => Err(CliError::Failed(format!(
+                    "cannot listen on 127.0.0.1:{}: {e}",
+                    args.port
+                ))),
             }
         });
     }
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", args.port);
-                return 1;
-            }
-        };
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+            .await
+            .map_err(|e| {
+                CliError::Failed(format!("cannot listen on 127.0.0.1:{}: {e}", args.port))
+            })?;
         if let Ok(addr) = listener.local_addr() {
             println!("serving {dialect} {} on http://{addr}", mode.name);
         }
@@ -169,11 +151,8 @@ pub fn execute(args: ServeArgs) -> i32 {
         .with_graceful_shutdown(stop)
         .await
         {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e}");
-                1
-            }
+            Ok(()) => Ok(0),
+            Err(e) => Err(CliError::Failed(e.to_string())),
         }
     })
 }
@@ -196,10 +175,8 @@ fn exit_after(app: axum::Router, n: usize) -> axum::Router {
     ))
 }
 
-fn serve_faults(port: u16) -> i32 {
-    let Some(runtime) = super::runtime() else {
-        return 1;
-    };
+fn serve_faults(port: u16) -> Result<i32, CliError> {
+    let runtime = super::runtime()?;
     runtime.block_on(async move {
         match authconform::reference::faults::start(port).await {
             Ok(running) => {
@@ -209,12 +186,11 @@ fn serve_faults(port: u16) -> i32 {
                 }
                 wait_for_stop().await;
                 running.stop().await;
-                0
+                Ok(0)
             }
-            Err(e) => {
-                eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
-                1
-            }
+            Err(e) => Err(CliError::Failed(format!(
+                "cannot listen on 127.0.0.1:{port}: {e}"
+            ))),
         }
     })
 }
@@ -258,5 +234,5 @@ fn tls_config(
         }
         None => String::new(),
     };
-    server_config(&read(cert)?, &read(key)?, client_auth, &ca)
+    server_config(&read(cert)?, &read(key)?, client_auth, &ca).map_err(|e| e.to_string())
 }

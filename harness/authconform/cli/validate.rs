@@ -1,8 +1,8 @@
+use super::error::CliError;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::EXIT_BAD_INPUT;
 use authconform::scenario::diagnostic::Diagnostics;
 use authconform::scenario::load::{discover, load_files, read_text};
 use authconform::target_file::{looks_like_profile, looks_like_target, validate_target};
@@ -22,7 +22,7 @@ pub struct ValidateArgs {
     target: Vec<PathBuf>,
 }
 
-pub fn execute(args: ValidateArgs) -> i32 {
+pub fn execute(args: ValidateArgs) -> Result<i32, CliError> {
     let builtin = args.paths.is_empty() && args.target.is_empty();
     let mut problems = Vec::new();
     let files = match discover(&args.paths) {
@@ -83,10 +83,10 @@ pub fn execute(args: ValidateArgs) -> i32 {
             plural(profiles.len(), "profile")
         );
         println!("{} suites, {cases} cases{targets}: valid", loaded.len());
-        0
+        Ok(0)
     } else {
-        eprint!("{}", Diagnostics(problems.clone()));
-        eprintln!("{} problem(s) found", problems.len());
-        EXIT_BAD_INPUT
+        Err(CliError::Invalid {
+            all: Diagnostics(problems),
+        })
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use super::ExecError;
 use crate::plan::{ClientTls, ClientVerify, HttpRequest};
 use crate::provision::pki::TlsLab;
 use crate::scenario::model::{CertIssuer, TlsError};
@@ -17,15 +18,17 @@ pub async fn send(
     client: &reqwest::Client,
     base_url: &str,
     request: &HttpRequest,
-) -> Result<Answer, String> {
+) -> Result<Answer, ExecError> {
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
-        .map_err(|_| format!("{:?} is not an HTTP method", request.method))?;
+        .map_err(|_| ExecError::Request(format!("{:?} is not an HTTP method", request.method)))?;
     let mut headers = HeaderMap::new();
     for (name, value) in &request.headers {
         let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("{name:?} is not a valid header name"))?;
+            .map_err(|_| ExecError::Request(format!("{name:?} is not a valid header name")))?;
         let value = HeaderValue::from_bytes(value).map_err(|_| {
-            format!("the value of header {name} cannot be sent (control characters?)")
+            ExecError::Request(format!(
+                "the value of header {name} cannot be sent (control characters?)"
+            ))
         })?;
         headers.append(name, value);
     }
@@ -34,7 +37,10 @@ pub async fn send(
     if let Some(body) = &request.body {
         builder = builder.body(body.clone());
     }
-    let mut response = builder.send().await.map_err(|e| describe_error(&e))?;
+    let mut response = builder
+        .send()
+        .await
+        .map_err(|e| ExecError::Request(describe_error(&e)))?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -47,7 +53,11 @@ pub async fn send(
         })
         .collect();
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe_error(&e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| ExecError::Request(describe_error(&e)))?
+    {
         let room = MAX_BODY_BYTES - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         if body.len() >= MAX_BODY_BYTES {
@@ -66,11 +76,12 @@ pub async fn send(
 
 /// `base_url` + path, or the path itself when it is an absolute URL (a URL an earlier answer gave,
 /// such as an issuer's discovery document): loopback hosts only.
-fn absolute_url(base_url: &str, path: &str) -> Result<String, String> {
+fn absolute_url(base_url: &str, path: &str) -> Result<String, ExecError> {
     if !(path.starts_with("http://") || path.starts_with("https://")) {
         return Ok(format!("{base_url}{path}"));
     }
-    let url = reqwest::Url::parse(path).map_err(|e| format!("{path:?} is not a URL: {e}"))?;
+    let url = reqwest::Url::parse(path)
+        .map_err(|e| ExecError::Url(format!("{path:?} is not a URL: {e}")))?;
     let host = url.host_str().unwrap_or_default();
     let loopback = host == "localhost"
         || host
@@ -81,9 +92,9 @@ fn absolute_url(base_url: &str, path: &str) -> Result<String, String> {
     if loopback {
         Ok(url.to_string())
     } else {
-        Err(format!(
+        Err(ExecError::Url(format!(
             "{path:?} is not on loopback: authconform only sends to 127.0.0.1, ::1 and localhost"
-        ))
+        )))
     }
 }
 
@@ -92,7 +103,7 @@ pub fn build_tls_client(
     timeout: Duration,
     tls: &ClientTls,
     lab: Option<&TlsLab>,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ExecError> {
     // Every case on a fresh connection: a server may close an idle keep-alive connection at any
     // moment, and a case must never be judged on that race or on an earlier case's socket.
     build_client(
@@ -109,7 +120,7 @@ pub fn build_kept_alive_client(
     timeout: Duration,
     tls: &ClientTls,
     lab: Option<&TlsLab>,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ExecError> {
     build_client(client_builder(), timeout, tls, lab)
 }
 
@@ -118,7 +129,7 @@ fn build_client(
     timeout: Duration,
     tls: &ClientTls,
     lab: Option<&TlsLab>,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ExecError> {
     let mut builder = builder
         .timeout(timeout + Duration::from_secs(1)) // the runner's own timeout, which names the cause, fires first
         .connect_timeout(timeout);
@@ -128,22 +139,27 @@ fn build_client(
         ClientVerify::CaFile(path) => {
             let pem =
                 crate::scenario::load::read_input(path, crate::scenario::load::MAX_FILE_BYTES)
-                    .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| format!("CA file {} is not PEM: {e}", path.display()))?;
+                    .map_err(|e| {
+                        ExecError::Client(format!("cannot read CA file {}: {e}", path.display()))
+                    })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ExecError::Client(format!("CA file {} is not PEM: {e}", path.display()))
+            })?;
             builder.tls_certs_only(certs)
         }
     };
     if let Some((cn, from)) = &tls.client_cert {
-        let lab = lab.ok_or("a client certificate needs the run's TLS lab")?;
+        let lab = lab.ok_or(ExecError::Client(
+            "a client certificate needs the run's TLS lab".to_owned(),
+        ))?;
         let cert = lab.pki.client(cn, *from == CertIssuer::OtherCa)?;
         let identity = reqwest::Identity::from_pem(format!("{}{}", cert.cert, cert.key).as_bytes())
-            .map_err(|e| format!("client certificate: {e}"))?;
+            .map_err(|e| ExecError::Client(format!("client certificate: {e}")))?;
         builder = builder.identity(identity);
     }
     builder
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(|e| ExecError::Client(format!("cannot build the HTTP client: {e}")))
 }
 
 /// Names a TLS failure from the error text, knowing what each side spoke. `None`: not a TLS failure.

@@ -1,6 +1,7 @@
 //! Everything decided before a server starts: fixtures merged and generated per group, the TLS lab,
 //! the plan, CA files checked, and the secrets registered for redaction.
 
+use super::ExecError;
 use crate::issuer::Issuer;
 use crate::issuer::state::JWKS_PATH;
 use crate::launch::Target;
@@ -62,7 +63,7 @@ fn jwt_fixture_over_tls(
     issuer: &Issuer,
     cert: ServerCert,
     lab: &TlsLab,
-) -> Result<JwtFixture, String> {
+) -> Result<JwtFixture, ExecError> {
     let url = issuer.tls_url(cert, lab)?;
     Ok(JwtFixture {
         issuer: url.clone(),
@@ -90,7 +91,10 @@ pub fn prepare(
     });
     let lab = if uses_tls {
         Some(TlsLab::create().map_err(|e| {
-            Diagnostics(vec![Diagnostic::new(std::path::Path::new("(tls lab)"), e)])
+            Diagnostics(vec![Diagnostic::new(
+                std::path::Path::new("(tls lab)"),
+                e.to_string(),
+            )])
         })?)
     } else {
         None
@@ -109,7 +113,7 @@ pub fn prepare(
                 match jwt_fixture_over_tls(base, issuer, cert, lab) {
                     Ok(j) => Some(j),
                     Err(e) => {
-                        problems.push(Diagnostic::new(&suites[indexes[0]].path, e));
+                        problems.push(Diagnostic::new(&suites[indexes[0]].path, e.to_string()));
                         continue;
                     }
                 }
@@ -131,7 +135,7 @@ pub fn prepare(
                         skips.push(Skip {
                             suite: i,
                             mode: mode.name.to_owned(),
-                            reason,
+                            reason: reason.to_string(),
                         });
                         false
                     }
@@ -148,7 +152,7 @@ pub fn prepare(
         for &i in &indexes {
             if let Err(e) = generated.add(&suites[i].suite.fixtures) {
                 problems.push(
-                    Diagnostic::new(&suites[i].path, e)
+                    Diagnostic::new(&suites[i].path, e.to_string())
                         .hint("give the fixture one value, or leave it to be generated"),
                 );
             }
@@ -156,6 +160,7 @@ pub fn prepare(
         let credentials = match target.credentials(generated, env) {
             Ok(c) => c,
             Err(reason) => {
+                let reason = reason.to_string();
                 skips.extend(indexes.iter().map(|&suite| Skip {
                     suite,
                     mode: mode.name.to_owned(),

@@ -213,9 +213,9 @@ async fn run_group(
     let timeout = ctx.options.case_timeout;
     let mut clients: HashMap<ClientTls, Result<reqwest::Client, String>> = HashMap::new();
     for case in cases {
-        clients
-            .entry(case.tls.clone())
-            .or_insert_with(|| build_tls_client(timeout, &case.tls, ctx.lab));
+        clients.entry(case.tls.clone()).or_insert_with(|| {
+            build_tls_client(timeout, &case.tls, ctx.lab).map_err(|e| e.to_string())
+        });
     }
     let server_tls = ctx.base_url.starts_with("https://");
     let prepare = |case: &PlannedCase| -> Result<Sending, String> {
@@ -251,7 +251,10 @@ async fn run_group(
                 tokio::time::sleep_until(until.into()).await;
             }
             let ready = prepare(case).and_then(|mut sending| {
-                sending.request = case.request.with_captures(&captured)?;
+                sending.request = case
+                    .request
+                    .with_captures(&captured)
+                    .map_err(|e| e.to_string())?;
                 Ok(sending)
             });
             outcomes[index] = match ready {
@@ -312,7 +315,7 @@ async fn run_fuzz_cases(
             continue;
         };
         if let Outcome::Answered(answer) = &mut outcomes[index].0 {
-            answer.fuzz = Some(super::fuzzing::fuzz(sending, plan, ctx.deadline).await);
+            answer.fuzz = Some(super::live_fuzz::fuzz(sending, plan, ctx.deadline).await);
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::ExecError;
 use super::client::{classify_tls, send};
 use crate::duration::unix_now;
 use crate::issuer::Issuer;
@@ -37,17 +38,20 @@ impl Sending {
         } else if *self.interrupt.borrow() {
             Outcome::Errored("interrupted before it ran".into())
         } else if let Err(e) = attach_jwt(&mut self.request, self.issuer.as_deref()) {
-            Outcome::Errored(e)
+            Outcome::Errored(e.to_string())
         } else {
             let limit = timeout.min(remaining);
             let request = &self.request;
             tokio::select! {
                 r = tokio::time::timeout(limit, send(&self.client, &self.base_url, request)) => match r {
                     Ok(Ok(answer)) => Outcome::Answered(answer),
-                    Ok(Err(e)) => match classify_tls(&e, self.client_tls, self.server_tls) {
-                        Some(kind) => Outcome::TlsFailed(kind, e),
-                        None => Outcome::Errored(e),
-                    },
+                    Ok(Err(e)) => {
+                        let e = e.to_string();
+                        match classify_tls(&e, self.client_tls, self.server_tls) {
+                            Some(kind) => Outcome::TlsFailed(kind, e),
+                            None => Outcome::Errored(e),
+                        }
+                    }
                     Err(_) if limit < timeout => Outcome::Errored("the run's deadline passed while waiting for the answer".into()),
                     Err(_) => Outcome::Errored(format!("no answer within {}s", timeout.as_secs_f32())),
                 },
@@ -86,11 +90,13 @@ impl Sending {
 }
 
 /// Forges the request's token now, so its times are relative to sending, and puts it in place.
-fn attach_jwt(request: &mut HttpRequest, issuer: Option<&Issuer>) -> Result<(), String> {
+fn attach_jwt(request: &mut HttpRequest, issuer: Option<&Issuer>) -> Result<(), ExecError> {
     let Some(jwt) = request.jwt.take() else {
         return Ok(());
     };
-    let issuer = issuer.ok_or("a `jwt` credential needs the run's mock issuer")?;
+    let issuer = issuer.ok_or(ExecError::Missing(
+        "a `jwt` credential needs the run's mock issuer",
+    ))?;
     let token = forge(&jwt.spec, &issuer.forge_context(unix_now()))?;
     match jwt.scheme {
         Some(scheme) => request.headers.push((

@@ -35,6 +35,23 @@ impl Shared {
     }
 }
 
+/// Why the mock issuer, or one of its HTTPS fronts, could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerError {
+    #[error("the mock issuer cannot listen on 127.0.0.1:{port}: {source}")]
+    Listen {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the issuer's TLS front cannot listen: {0}")]
+    FrontListen(#[source] std::io::Error),
+    #[error("the issuer's TLS front: {0}")]
+    FrontTls(#[from] crate::reference::ConfigError),
+    #[error(transparent)]
+    Keys(#[from] crate::jwt::JwtError),
+}
+
 /// A running mock issuer; dropping it stops the server.
 pub struct Issuer {
     server: MockServer,
@@ -45,10 +62,18 @@ pub struct Issuer {
 }
 
 impl Issuer {
+    /// Fresh keys (made off the async threads) and the mock issuer on 127.0.0.1:`port` (0: any).
+    pub async fn start_with_new_keys(port: u16) -> Result<Issuer, IssuerError> {
+        let keys = tokio::task::spawn_blocking(KeyRing::generate)
+            .await
+            .map_err(|e| crate::jwt::JwtError::Key(format!("key generation stopped: {e}")))??;
+        Issuer::start(Arc::new(keys), port).await
+    }
+
     /// Starts on 127.0.0.1:`port` (0: a free port).
-    pub async fn start(keys: Arc<KeyRing>, port: u16) -> Result<Issuer, String> {
+    pub async fn start(keys: Arc<KeyRing>, port: u16) -> Result<Issuer, IssuerError> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))
-            .map_err(|e| format!("the mock issuer cannot listen on 127.0.0.1:{port}: {e}"))?;
+            .map_err(|source| IssuerError::Listen { port, source })?;
         let server = MockServer::builder()
             .listener(listener)
             .disable_request_recording()
@@ -80,7 +105,7 @@ impl Issuer {
 
     /// The issuer's base URL over HTTPS with `which` certificate of the lab, the front started on
     /// first use (needs a Tokio runtime context).
-    pub fn tls_url(&self, which: ServerCert, lab: &TlsLab) -> Result<String, String> {
+    pub fn tls_url(&self, which: ServerCert, lab: &TlsLab) -> Result<String, IssuerError> {
         let mut fronts = self
             .fronts
             .lock()

@@ -2,6 +2,7 @@
 //! and passing the decrypted bytes to the plain mock issuer, so a target's JWKS client can be shown
 //! a self-signed, expired, wrong-host or foreign certificate.
 
+use super::IssuerError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -26,17 +27,19 @@ impl Drop for TlsFront {
 
 impl TlsFront {
     /// Listens on a free port of 127.0.0.1; needs a Tokio runtime context.
-    pub fn start(cert: &CertKey, backend: SocketAddr) -> Result<TlsFront, String> {
+    pub fn start(cert: &CertKey, backend: SocketAddr) -> Result<TlsFront, IssuerError> {
         let config = server_config(&cert.cert, &cert.key, ClientAuth::None, "")?;
         let mut config = (*config).clone();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let listener = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|e| format!("the issuer's TLS front cannot listen: {e}"))?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let listener = TcpListener::from_std(listener)
-            .map_err(|e| format!("the issuer's TLS front cannot listen: {e}"))?;
+            .map_err(IssuerError::FrontListen)?;
+        let port = listener
+            .local_addr()
+            .map_err(IssuerError::FrontListen)?
+            .port();
+        let listener = TcpListener::from_std(listener).map_err(IssuerError::FrontListen)?;
         let task = tokio::spawn(accept(listener, acceptor, backend));
         Ok(TlsFront {
             url: format!("https://127.0.0.1:{port}"),

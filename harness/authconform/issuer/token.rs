@@ -121,7 +121,7 @@ pub fn grant(
             200,
             json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}),
         ),
-        Err(e) => error(500, "server_error", &e),
+        Err(e) => error(500, "server_error", &e.to_string()),
     }
 }
 

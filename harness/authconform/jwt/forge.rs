@@ -1,6 +1,7 @@
 //! Makes tokens: signed ones through jsonwebtoken's signer, and the malformed or unsafe ones no
 //! library makes, by writing the three segments itself. Pure apart from the clock value passed in.
 
+use super::JwtError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, crypto};
@@ -97,12 +98,13 @@ fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn sign(input: &str, key: &EncodingKey, alg: Algorithm) -> Result<String, String> {
-    crypto::sign(input.as_bytes(), key, alg).map_err(|e| format!("cannot sign ({alg:?}): {e}"))
+fn sign(input: &str, key: &EncodingKey, alg: Algorithm) -> Result<String, JwtError> {
+    crypto::sign(input.as_bytes(), key, alg)
+        .map_err(|e| JwtError::Forge(format!("cannot sign ({alg:?}): {e}")))
 }
 
 /// Makes the token `spec` describes.
-pub fn forge(spec: &TokenSpec, ctx: &ForgeContext) -> Result<String, String> {
+pub fn forge(spec: &TokenSpec, ctx: &ForgeContext) -> Result<String, JwtError> {
     let mutate = spec.mutate;
     let key_id = if mutate.is_some_and(Mutation::attacker_signs) {
         KeyId::Attacker
@@ -195,9 +197,9 @@ pub fn forge(spec: &TokenSpec, ctx: &ForgeContext) -> Result<String, String> {
             Algorithm::HS256,
         )?,
         Some(Mutation::Hs256PublicJwkN) => {
-            let n = key.jwk["n"]
-                .as_str()
-                .ok_or("hs256_public_jwk_n needs an RSA key (its JWK has no `n`)")?;
+            let n = key.jwk["n"].as_str().ok_or(JwtError::Forge(
+                "hs256_public_jwk_n needs an RSA key (its JWK has no `n`)".to_owned(),
+            ))?;
             sign(
                 &input,
                 &EncodingKey::from_secret(n.as_bytes()),

@@ -1,6 +1,7 @@
 //! The run's signing keys, made fresh at start: RSA 2048 and EC P-256 (aws-lc-rs), each with the JWK
 //! the mock issuer publishes and the public key forms a key-confusion attack uses.
 
+use super::JwtError;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
@@ -31,14 +32,14 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    pub fn generate() -> Result<KeyRing, String> {
+    pub fn generate() -> Result<KeyRing, JwtError> {
         let ec = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
-            .map_err(|_| "cannot generate an EC P-256 key")?;
+            .map_err(|_| JwtError::Key("cannot generate an EC P-256 key".to_owned()))?;
         KeyRing::from_pairs([rsa()?, rsa()?, rsa()?, rsa()?], ec)
     }
 
     /// From the four RSA pairs (issuer, rotated, outsider, attacker) and the EC pair.
-    fn from_pairs(rsa: [RsaKeyPair; 4], ec: EcdsaKeyPair) -> Result<KeyRing, String> {
+    fn from_pairs(rsa: [RsaKeyPair; 4], ec: EcdsaKeyPair) -> Result<KeyRing, JwtError> {
         let [issuer, rotated, outsider, attacker] = &rsa;
         let mut keys = Vec::new();
         for id in KeyId::ALL {
@@ -53,10 +54,14 @@ impl KeyRing {
         }
         let mut private = Vec::new();
         for pair in &rsa {
-            let der = pair.as_der().map_err(|_| "cannot export an RSA key")?;
+            let der = pair
+                .as_der()
+                .map_err(|_| JwtError::Key("cannot export an RSA key".to_owned()))?;
             private.push(STANDARD.encode(der.as_ref()));
         }
-        let ec_der = ec.to_pkcs8v1().map_err(|_| "cannot export the EC key")?;
+        let ec_der = ec
+            .to_pkcs8v1()
+            .map_err(|_| JwtError::Key("cannot export the EC key".to_owned()))?;
         private.push(STANDARD.encode(ec_der.as_ref()));
         Ok(KeyRing { keys, private })
     }
@@ -66,33 +71,37 @@ impl KeyRing {
         json!({"authconform_keys": 1, "pkcs8": self.private}).to_string()
     }
 
-    pub fn from_json(text: &str) -> Result<KeyRing, String> {
+    pub fn from_json(text: &str) -> Result<KeyRing, JwtError> {
         let bad = |why: &str| format!("not an authconform key file: {why}");
-        let doc: Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| JwtError::KeyFile(bad(&e.to_string())))?;
         let items: Vec<Vec<u8>> = doc["pkcs8"]
             .as_array()
-            .ok_or_else(|| bad("no pkcs8 list"))?
+            .ok_or_else(|| JwtError::KeyFile(bad("no pkcs8 list")))?
             .iter()
             .map(|v| {
                 v.as_str()
                     .and_then(|s| STANDARD.decode(s).ok())
-                    .ok_or_else(|| bad("a key is not base64"))
+                    .ok_or_else(|| JwtError::KeyFile(bad("a key is not base64")))
             })
             .collect::<Result<_, _>>()?;
         let [a, b, c, d, e] = items.as_slice() else {
-            return Err(bad("expected 5 keys"));
+            return Err(JwtError::KeyFile(bad("expected 5 keys")));
         };
-        let rsa =
-            |der: &[u8]| RsaKeyPair::from_pkcs8(der).map_err(|_| bad("an RSA key does not parse"));
+        let rsa = |der: &[u8]| {
+            RsaKeyPair::from_pkcs8(der)
+                .map_err(|_| JwtError::KeyFile(bad("an RSA key does not parse")))
+        };
         let ec = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, e)
-            .map_err(|_| bad("the EC key does not parse"))?;
+            .map_err(|_| JwtError::KeyFile(bad("the EC key does not parse")))?;
         KeyRing::from_pairs([rsa(a)?, rsa(b)?, rsa(c)?, rsa(d)?], ec)
     }
 
     /// Loads `path`, or generates a ring and writes it there (mode 0600) when it does not exist.
-    pub fn load_or_create(path: &std::path::Path) -> Result<KeyRing, String> {
+    pub fn load_or_create(path: &std::path::Path) -> Result<KeyRing, JwtError> {
         match crate::scenario::load::read_input_text(path, crate::scenario::load::MAX_FILE_BYTES) {
-            Ok(text) => KeyRing::from_json(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => KeyRing::from_json(&text)
+                .map_err(|e| JwtError::KeyFile(format!("{}: {e}", path.display()))),
             Err(_) if std::fs::symlink_metadata(path).is_err() => {
                 let ring = KeyRing::generate()?;
                 use std::io::Write;
@@ -103,10 +112,15 @@ impl KeyRing {
                     .mode(0o600)
                     .open(path)
                     .and_then(|mut f| f.write_all(ring.to_json().as_bytes()))
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    .map_err(|e| {
+                        JwtError::KeyFile(format!("cannot write {}: {e}", path.display()))
+                    })?;
                 Ok(ring)
             }
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => Err(JwtError::KeyFile(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
         }
     }
 
@@ -123,16 +137,17 @@ impl KeyRing {
     }
 }
 
-fn rsa() -> Result<RsaKeyPair, String> {
-    RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| "cannot generate an RSA key".to_owned())
+fn rsa() -> Result<RsaKeyPair, JwtError> {
+    RsaKeyPair::generate(KeySize::Rsa2048)
+        .map_err(|_| JwtError::Key("cannot generate an RSA key".to_owned()))
 }
 
-fn rsa_key(id: KeyId, pair: &RsaKeyPair) -> Result<SigningKey, String> {
+fn rsa_key(id: KeyId, pair: &RsaKeyPair) -> Result<SigningKey, JwtError> {
     let pkcs8 = pair
         .as_der()
-        .map_err(|_| "cannot export the RSA key".to_owned())?;
+        .map_err(|_| JwtError::Key("cannot export the RSA key".to_owned()))?;
     let encoding = EncodingKey::from_rsa_pem(pem("PRIVATE KEY", pkcs8.as_ref()).as_bytes())
-        .map_err(|e| format!("jsonwebtoken refused the RSA key: {e}"))?;
+        .map_err(|e| JwtError::Key(format!("jsonwebtoken refused the RSA key: {e}")))?;
     let public = pair.public_key();
     let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
     let mut jwk = json!({
@@ -147,7 +162,7 @@ fn rsa_key(id: KeyId, pair: &RsaKeyPair) -> Result<SigningKey, String> {
     }
     let public_der = public
         .as_der()
-        .map_err(|_| "cannot export the RSA public key".to_owned())?
+        .map_err(|_| JwtError::Key("cannot export the RSA public key".to_owned()))?
         .as_ref()
         .to_vec();
     Ok(SigningKey {
@@ -159,15 +174,15 @@ fn rsa_key(id: KeyId, pair: &RsaKeyPair) -> Result<SigningKey, String> {
     })
 }
 
-fn ec_key(pair: &EcdsaKeyPair) -> Result<SigningKey, String> {
+fn ec_key(pair: &EcdsaKeyPair) -> Result<SigningKey, JwtError> {
     let pkcs8 = pair
         .to_pkcs8v1()
-        .map_err(|_| "cannot export the EC key".to_owned())?;
+        .map_err(|_| JwtError::Key("cannot export the EC key".to_owned()))?;
     let encoding = EncodingKey::from_ec_der(pkcs8.as_ref());
     let point = pair.public_key().as_ref();
     // An uncompressed P-256 point: 0x04, x (32 bytes), y (32 bytes).
     if point.len() != 65 || point[0] != 4 {
-        return Err("unexpected EC public key encoding".into());
+        return Err(JwtError::Key("unexpected EC public key encoding".into()));
     }
     let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
     let jwk = json!({
@@ -182,7 +197,7 @@ fn ec_key(pair: &EcdsaKeyPair) -> Result<SigningKey, String> {
     let public_der = pair
         .public_key()
         .as_der()
-        .map_err(|_| "cannot export the EC public key".to_owned())?
+        .map_err(|_| JwtError::Key("cannot export the EC public key".to_owned()))?
         .as_ref()
         .to_vec();
     Ok(SigningKey {

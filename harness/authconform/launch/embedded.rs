@@ -1,7 +1,9 @@
 //! Configures the reference server for one dialect and mode, from the same credential file or
 //! settings a real server of that dialect would read.
 
+use super::LaunchError;
 use crate::dialect::{CredentialStore, Dialect, Mode};
+use crate::provision::ProvisionError;
 use crate::provision::pki::TlsLab;
 use crate::provision::{Credentials, files, settings};
 use crate::reference::flaws::Flaws;
@@ -13,7 +15,7 @@ pub fn credential_file(
     dialect: Dialect,
     mode: &Mode,
     credentials: &Credentials,
-) -> Result<String, String> {
+) -> Result<String, ProvisionError> {
     match mode.store {
         CredentialStore::Htpasswd => files::htpasswd(credentials),
         CredentialStore::SingleToken => files::single_token(credentials),
@@ -27,7 +29,7 @@ pub async fn app(
     dialect: Dialect,
     mode: &Mode,
     credential_file: &str,
-) -> Result<axum::Router, String> {
+) -> Result<axum::Router, LaunchError> {
     app_with_flaws(dialect, mode, credential_file, &Flaws::default()).await
 }
 
@@ -38,7 +40,7 @@ pub async fn app_with_flaws(
     mode: &Mode,
     credential_file: &str,
     flaws: &Flaws,
-) -> Result<axum::Router, String> {
+) -> Result<axum::Router, LaunchError> {
     match dialect.reference() {
         Some("chroma") => {
             let header = if mode.name == "token-x-chroma" {
@@ -71,18 +73,20 @@ pub async fn app_with_flaws(
             Ok(basic::Basic::new(credential_file, dialect.endpoints(), flaws)?.router())
         }
         Some("token") => {
-            let (transport, _) = mode
-                .token_transport
-                .ok_or_else(|| format!("mode {} names no token transport", mode.name))?;
+            let (transport, _) = mode.token_transport.ok_or_else(|| {
+                LaunchError::Unsupported(format!("mode {} names no token transport", mode.name))
+            })?;
             Ok(
                 token::TokenServer::new(credential_file, transport, dialect.endpoints(), flaws)?
                     .router(),
             )
         }
-        Some(other) => Err(format!("no reference server is called {other:?}")),
-        None => Err(format!(
+        Some(other) => Err(LaunchError::Unsupported(format!(
+            "no reference server is called {other:?}"
+        ))),
+        None => Err(LaunchError::Unsupported(format!(
             "dialect {dialect} has no reference server: point the suites at a real server with a target file"
-        )),
+        ))),
     }
 }
 
@@ -94,7 +98,7 @@ pub async fn start(
     credentials: &Credentials,
     tls: Option<(SuiteTls, &TlsLab)>,
     flaws: &Flaws,
-) -> Result<reference::Running, String> {
+) -> Result<reference::Running, LaunchError> {
     let file = if flaws.has(crate::reference::flaws::Flaw::DesTruncation)
         && mode.store == CredentialStore::Htpasswd
     {
@@ -116,5 +120,8 @@ pub async fn start(
             reference::tls::start_tls(app, config).await
         }
     };
-    started.map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))
+    started.map_err(|source| LaunchError::Io {
+        what: "cannot listen on 127.0.0.1".into(),
+        source,
+    })
 }

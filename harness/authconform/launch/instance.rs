@@ -18,7 +18,7 @@ use crate::scenario::model::Text;
 use crate::scenario::template::{Lookup, Template};
 
 use super::workdir::LaunchValues;
-use super::{Kind, Target, Until};
+use super::{Kind, LaunchError, Target, Until};
 
 impl Target {
     /// Starts (or connects to) the target for one mode and waits until it is ready.
@@ -30,7 +30,7 @@ impl Target {
         env: &dyn Lookup,
         tls: Option<(SuiteTls, &TlsLab)>,
         until: &Until,
-    ) -> Result<Instance, String> {
+    ) -> Result<Instance, LaunchError> {
         let mut instance = match &self.kind {
             Kind::Embedded => {
                 let running = embedded::start(dialect, mode, credentials, tls, &self.flaws).await?;
@@ -41,10 +41,7 @@ impl Target {
                 });
             }
             Kind::Running { base_url, .. } => {
-                let url = Template::parse(&base_url.value)
-                    .map_err(|e| e.to_string())?
-                    .render(env)?
-                    .text;
+                let url = Template::parse(&base_url.value)?.render(env)?.text;
                 Instance {
                     base_url: url.trim_end_matches('/').to_owned(),
                     kind: InstanceKind::Running,
@@ -52,9 +49,9 @@ impl Target {
                 }
             }
             Kind::Launched { modes, grace } => {
-                let spec = modes
-                    .get(mode.name)
-                    .ok_or_else(|| format!("no launch for mode {}", mode.name))?;
+                let spec = modes.get(mode.name).ok_or_else(|| {
+                    LaunchError::Unsupported(format!("no launch for mode {}", mode.name))
+                })?;
                 let settings = match mode.store {
                     crate::dialect::CredentialStore::Settings => {
                         crate::provision::settings::settings(dialect, mode, credentials)?
@@ -102,17 +99,17 @@ impl Target {
         env: &dyn Lookup,
         tls: Option<(SuiteTls, &TlsLab)>,
         settings: &str,
-    ) -> Result<Instance, String> {
+    ) -> Result<Instance, LaunchError> {
         let workdir = tempfile::Builder::new()
             .prefix("authconform-")
             .tempdir()
-            .map_err(|e| format!("cannot make a work directory: {e}"))?;
+            .map_err(|source| io("cannot make a work directory", source))?;
         // Set, not requested: mkdir's mode passes through the umask.
         std::fs::set_permissions(
             workdir.path(),
             std::fs::Permissions::from_mode(dir_mode(self.file_mode)),
         )
-        .map_err(|e| format!("cannot set the work directory's mode: {e}"))?;
+        .map_err(|source| io("cannot set the work directory's mode", source))?;
         let port = free_port()?;
         let mut values = LaunchValues::write(
             workdir.path(),
@@ -127,11 +124,8 @@ impl Target {
             values.add_tls(workdir.path(), suite_tls, lab)?;
         }
         values.add_settings(workdir.path(), settings)?;
-        let render = |t: &Text| -> Result<String, String> {
-            Ok(Template::parse(&t.value)
-                .map_err(|e| e.to_string())?
-                .render(&values)?
-                .text)
+        let render = |t: &Text| -> Result<String, LaunchError> {
+            Ok(Template::parse(&t.value)?.render(&values)?.text)
         };
         let command = spec
             .command
@@ -143,7 +137,7 @@ impl Target {
             .env
             .iter()
             .map(|(k, v)| Ok((k.clone(), render(v)?)))
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, LaunchError>>()?;
         for (name, text) in &self.files {
             let path = workdir.path().join(name);
             if let Some(parent) = path.parent() {
@@ -154,14 +148,15 @@ impl Target {
                             std::fs::Permissions::from_mode(dir_mode(self.file_mode)),
                         )
                     })
-                    .map_err(|e| format!("cannot make {}: {e}", parent.display()))?;
+                    .map_err(|source| io(&format!("cannot make {}", parent.display()), source))?;
             }
             write_private(&path, &render(text)?, self.file_mode)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                .map_err(|source| io(&format!("cannot write {}", path.display()), source))?;
         }
         let cwd = match &spec.cwd {
             Some(c) => PathBuf::from(render(c)?),
-            None => std::env::current_dir().map_err(|e| e.to_string())?,
+            None => std::env::current_dir()
+                .map_err(|source| io("cannot read the current directory", source))?,
         };
         let process = Process::spawn(&command, &env_vars, &cwd, workdir.path())?;
         let workdir = if self.keep_workdir {
@@ -240,7 +235,7 @@ async fn wait_ready(
     timeout: Duration,
     identity: Option<CertKey>,
     until: &Until,
-) -> Result<(), String> {
+) -> Result<(), LaunchError> {
     // Readiness only asks whether the server answers, whatever certificate it presents; it shows a
     // client certificate in case the server requires one.
     let mut builder = crate::http_client::client_builder()
@@ -248,10 +243,14 @@ async fn wait_ready(
         .timeout(Duration::from_secs(2));
     if let Some(id) = identity {
         let identity = reqwest::Identity::from_pem(format!("{}{}", id.cert, id.key).as_bytes())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| {
+                LaunchError::Spawn(format!("the readiness probe's client certificate: {e}"))
+            })?;
         builder = builder.identity(identity);
     }
-    let client = builder.build().map_err(|e| e.to_string())?;
+    let client = builder.build().map_err(|e| {
+        LaunchError::Spawn(format!("cannot build the readiness probe's client: {e}"))
+    })?;
     let url = format!("{}{path}", instance.base_url);
     let started = Instant::now();
     let give_up = (started + timeout).min(until.deadline);
@@ -259,10 +258,12 @@ async fn wait_ready(
     let mut stop = until.stop.clone();
     while Instant::now() < give_up {
         if let Some(exit) = instance.exited() {
-            return Err(format!("the target never became ready: {exit}"));
+            return Err(LaunchError::NeverReady(format!(
+                "the target never became ready: {exit}"
+            )));
         }
         if until.stopped() {
-            return Err("interrupted while waiting for the target to become ready".into());
+            return Err(LaunchError::Interrupted);
         }
         let left = give_up.saturating_duration_since(Instant::now());
         let attempt = async {
@@ -290,7 +291,7 @@ async fn wait_ready(
                 Err(e) => last = e,
             },
             () = interrupted => {
-                return Err("interrupted while waiting for the target to become ready".into());
+                return Err(LaunchError::Interrupted);
             }
         }
         let pause =
@@ -302,16 +303,21 @@ async fn wait_ready(
     } else {
         format!("the target was not ready within {}s", timeout.as_secs_f32())
     };
-    Err(format!(
+    Err(LaunchError::NeverReady(format!(
         "{bound} (waiting for {status} from GET {path}); last: {last}"
-    ))
+    )))
 }
 
-fn free_port() -> Result<u16, String> {
-    let listener =
-        std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
+fn free_port() -> Result<u16, LaunchError> {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .map_err(|e| e.to_string())
+        .map_err(|source| io("no free port on 127.0.0.1", source))
+}
+
+fn io(what: &str, source: std::io::Error) -> LaunchError {
+    LaunchError::Io {
+        what: what.to_owned(),
+        source,
+    }
 }

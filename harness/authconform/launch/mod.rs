@@ -21,7 +21,7 @@ use crate::reference::flaws::Flaws;
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::model::SuiteTls;
 use crate::scenario::model::Text;
-use crate::scenario::template::{Lookup, Template};
+use crate::scenario::template::{Lookup, Resolved, Template};
 use crate::secrets::Secret;
 use model::{LaunchMode, TargetFixtures, load_target};
 
@@ -47,6 +47,42 @@ impl Until {
     fn stopped(&self) -> bool {
         self.stop.as_ref().is_some_and(|s| *s.borrow())
     }
+}
+
+/// Why a server under test could not be started, reached or given its credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// A template of the target file could not be filled in.
+    #[error(transparent)]
+    Template(#[from] crate::scenario::template::RenderError),
+    /// A template of the target file does not parse (caught by validation before a run).
+    #[error(transparent)]
+    TemplateSyntax(#[from] crate::scenario::template::TemplateError),
+    /// The suites need a fixture the target file gives no value for, or the target cannot run
+    /// what was asked.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Credentials, settings or the TLS lab could not be made for the server.
+    #[error(transparent)]
+    Provision(#[from] crate::provision::ProvisionError),
+    /// The embedded reference server refused its settings.
+    #[error(transparent)]
+    Reference(#[from] crate::reference::ConfigError),
+    /// The work directory or a file in it could not be written.
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server process could not be started.
+    #[error("{0}")]
+    Spawn(String),
+    /// The server never answered its readiness probe, or exited first.
+    #[error("{0}")]
+    NeverReady(String),
+    #[error("interrupted while waiting for the target to become ready")]
+    Interrupted,
 }
 
 pub struct Target {
@@ -131,7 +167,7 @@ impl Target {
             let rendered = Template::parse(&url.value)
                 .map_err(|e| Diagnostic::new(path, e.to_string()))?
                 .render(&crate::secrets::RecordingEnv::default())
-                .map_err(|e| Diagnostic::new(path, e))?
+                .map_err(|e| Diagnostic::new(path, e.to_string()))?
                 .text;
             let place = |d: Diagnostic| d.at(&text, url.referenced.line(), url.referenced.column());
             if model::user_info_problem(&rendered).is_some() {
@@ -151,7 +187,11 @@ impl Target {
         }
         let file_mode = match file.launch.as_ref().and_then(|l| l.file_mode.as_ref()) {
             Some(m) => model::parse_file_mode(&m.value).map_err(|e| {
-                Diagnostic::new(path, e).at(&text, m.referenced.line(), m.referenced.column())
+                Diagnostic::new(path, e.to_string()).at(
+                    &text,
+                    m.referenced.line(),
+                    m.referenced.column(),
+                )
             })?,
             None => 0o600,
         };
@@ -187,13 +227,15 @@ impl Target {
                     .map_or(Ok(DEFAULT_STOP_GRACE), |g| parse_duration(&g.value));
                 Kind::Launched {
                     modes: launch.modes,
-                    grace: grace.map_err(|e| Diagnostic::new(path, e))?,
+                    grace: grace.map_err(|e| Diagnostic::new(path, e.to_string()))?,
                 }
             }
             (None, None) => unreachable!("load_target checks that one of them is given"),
         };
         let ready_timeout = match &file.ready.timeout {
-            Some(t) => parse_duration(&t.value).map_err(|e| Diagnostic::new(path, e))?,
+            Some(t) => {
+                parse_duration(&t.value).map_err(|e| Diagnostic::new(path, e.to_string()))?
+            }
             None => DEFAULT_READY_TIMEOUT,
         };
         Ok(Target {
@@ -352,7 +394,7 @@ impl Target {
         &self,
         generated: Credentials,
         lookup_env: &dyn Lookup,
-    ) -> Result<Credentials, String> {
+    ) -> Result<Credentials, LaunchError> {
         if !matches!(self.kind, Kind::Running { .. }) {
             return Ok(generated);
         }
@@ -364,15 +406,13 @@ impl Target {
         };
         for (key, user) in generated.users {
             let values = self.fixtures.users.get(&key).ok_or_else(|| {
-                format!(
+                LaunchError::Unsupported(format!(
                     "target {:?} gives no credentials for user {key:?} under `fixtures.users`",
                     self.name
-                )
+                ))
             })?;
-            let render = |t: &Text| {
-                Template::parse(&t.value)
-                    .map_err(|e| e.to_string())?
-                    .render(lookup_env)
+            let render = |t: &Text| -> Result<Resolved, LaunchError> {
+                Ok(Template::parse(&t.value)?.render(lookup_env)?)
             };
             let name = match &values.name {
                 Some(n) => render(n)?.text,
@@ -392,15 +432,12 @@ impl Target {
         }
         for (key, mut token) in generated.tokens {
             let value = self.fixtures.tokens.get(&key).ok_or_else(|| {
-                format!(
+                LaunchError::Unsupported(format!(
                     "target {:?} gives no value for token {key:?} under `fixtures.tokens`",
                     self.name
-                )
+                ))
             })?;
-            token.value = Template::parse(&value.value)
-                .map_err(|e| e.to_string())?
-                .render(lookup_env)?
-                .text;
+            token.value = Template::parse(&value.value)?.render(lookup_env)?.text;
             out.tokens.insert(key, token);
         }
         Ok(out)

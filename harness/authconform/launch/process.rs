@@ -5,6 +5,7 @@
 //! process started for one launch carries a marker in its environment, inherited by all it starts,
 //! and stopping kills every process that still carries it, wherever it was re-parented.
 
+use super::LaunchError;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -29,8 +30,10 @@ impl Process {
         env: &[(String, String)],
         cwd: &Path,
         logs: &Path,
-    ) -> Result<Process, String> {
-        let (first, args) = program.split_first().ok_or("empty command")?;
+    ) -> Result<Process, LaunchError> {
+        let (first, args) = program
+            .split_first()
+            .ok_or_else(|| LaunchError::Spawn("empty command".into()))?;
         let stdout_path = logs.join("stdout.log");
         let stderr_path = logs.join("stderr.log");
         let create = |path: &Path| {
@@ -40,7 +43,10 @@ impl Process {
                 .create_new(true)
                 .mode(0o600)
                 .open(path)
-                .map_err(|e| format!("cannot create log file: {e}"))
+                .map_err(|source| LaunchError::Io {
+                    what: "cannot create a log file".into(),
+                    source,
+                })
         };
         let stdout = create(&stdout_path)?;
         let stderr = create(&stderr_path)?;
@@ -72,11 +78,11 @@ impl Process {
         }
         let child = command
             .spawn()
-            .map_err(|e| format!("cannot start {first:?}: {e}"))?;
+            .map_err(|e| LaunchError::Spawn(format!("cannot start {first:?}: {e}")))?;
         let pid = child
             .id()
             .map(|p| p as i32)
-            .ok_or("the process exited at once")?;
+            .ok_or_else(|| LaunchError::Spawn("the process exited at once".into()))?;
         Ok(Process {
             child,
             pid,

@@ -1,6 +1,7 @@
 //! A launched server's private work directory: the credential, settings and TLS files it is given,
 //! written with the modes the target asks for, and the values its launch templates may use.
 
+use super::LaunchError;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -31,7 +32,7 @@ impl<'a> LaunchValues<'a> {
         env: &'a dyn Lookup,
         file_mode: u32,
         htpasswd: &files::HtpasswdRecipe,
-    ) -> Result<LaunchValues<'a>, String> {
+    ) -> Result<LaunchValues<'a>, LaunchError> {
         let plain = |s: String| Resolved {
             text: s,
             secret: false,
@@ -44,10 +45,12 @@ impl<'a> LaunchValues<'a> {
         let target_dir =
             std::path::absolute(target_dir).unwrap_or_else(|_| target_dir.to_path_buf());
         values.insert("target_dir", plain(target_dir.display().to_string()));
-        let write = |name: &str, body: &str| -> Result<String, String> {
+        let write = |name: &str, body: &str| -> Result<String, LaunchError> {
             let path = workdir.join(name);
-            write_private(&path, body, file_mode)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            write_private(&path, body, file_mode).map_err(|source| LaunchError::Io {
+                what: format!("cannot write {}", path.display()),
+                source,
+            })?;
             Ok(path.display().to_string())
         };
         if !credentials.users.is_empty() {
@@ -93,7 +96,7 @@ impl<'a> LaunchValues<'a> {
 
 impl LaunchValues<'_> {
     /// `settings.<NAME>` for each setting, and `fixtures.settings_file` (0600) holding them all.
-    pub(super) fn add_settings(&mut self, workdir: &Path, text: &str) -> Result<(), String> {
+    pub(super) fn add_settings(&mut self, workdir: &Path, text: &str) -> Result<(), LaunchError> {
         if text.is_empty() {
             return Ok(());
         }
@@ -103,8 +106,10 @@ impl LaunchValues<'_> {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         let path = workdir.join("settings.env");
-        write_private(&path, text, self.file_mode)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_private(&path, text, self.file_mode).map_err(|source| LaunchError::Io {
+            what: format!("cannot write {}", path.display()),
+            source,
+        })?;
         self.values.insert(
             "fixtures.settings_file",
             Resolved {
@@ -123,7 +128,7 @@ impl LaunchValues<'_> {
         workdir: &Path,
         tls: SuiteTls,
         lab: &TlsLab,
-    ) -> Result<(), String> {
+    ) -> Result<(), LaunchError> {
         let plain = |s: String| Resolved {
             text: s,
             secret: false,
@@ -135,8 +140,10 @@ impl LaunchValues<'_> {
             ("tls.ca", "ca.pem", &lab.pki.ca),
         ] {
             let path = workdir.join(file);
-            write_private(&path, body, self.file_mode)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            write_private(&path, body, self.file_mode).map_err(|source| LaunchError::Io {
+                what: format!("cannot write {}", path.display()),
+                source,
+            })?;
             self.values.insert(name, plain(path.display().to_string()));
         }
         // Python's ssl.CERT_NONE / CERT_OPTIONAL / CERT_REQUIRED, as uvicorn's --ssl-cert-reqs takes them.

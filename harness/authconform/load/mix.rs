@@ -1,6 +1,7 @@
 //! What a load run sends: valid and invalid credentials for one dialect and mode, in a fixed
 //! rotation. Pure: the tokens are forged by the caller.
 
+use super::NoLoadCredentials;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
@@ -44,11 +45,13 @@ pub fn credentials_of(
     mode: &Mode,
     credentials: &Credentials,
     jwt: Option<&JwtTokens>,
-) -> Result<(LoadRequest, Vec<LoadRequest>), String> {
+) -> Result<(LoadRequest, Vec<LoadRequest>), NoLoadCredentials> {
     let user = credentials
         .users
         .get(LOAD_FIXTURE)
-        .ok_or("the load run's user is missing")?;
+        .ok_or(NoLoadCredentials(
+            "the load run's user is missing".to_owned(),
+        ))?;
     let token = credentials
         .tokens
         .get(LOAD_FIXTURE)
@@ -70,7 +73,9 @@ pub fn credentials_of(
         label,
     };
     if mode.needs_issuer {
-        let jwt = jwt.ok_or("a JWT mode needs the mock issuer's tokens")?;
+        let jwt = jwt.ok_or(NoLoadCredentials(
+            "a JWT mode needs the mock issuer's tokens".to_owned(),
+        ))?;
         let bearer = |t: &str| vec![("Authorization".to_owned(), format!("Bearer {t}"))];
         let bad = jwt
             .invalid
@@ -90,10 +95,10 @@ pub fn credentials_of(
     match (mode.store, mode.token_transport) {
         (CredentialStore::Htpasswd, _) | (CredentialStore::Settings, None) => {
             if dialect.reference() == Some("cratedb") && mode.name != "password" {
-                return Err(format!(
+                return Err(NoLoadCredentials(format!(
                     "load runs CrateDB in mode password only, not {}",
                     mode.name
-                ));
+                )));
             }
             Ok((
                 valid(basic(&user.name, user.password.expose())),
@@ -104,7 +109,9 @@ pub fn credentials_of(
             ))
         }
         (_, Some((own, _))) => {
-            let token = token.ok_or("the load run's token is missing")?;
+            let token = token.ok_or(NoLoadCredentials(
+                "the load run's token is missing".to_owned(),
+            ))?;
             let wrong = format!("{}x", &token[..token.len().saturating_sub(1)]);
             Ok((
                 valid(in_transport(own, &token)),
@@ -114,7 +121,9 @@ pub fn credentials_of(
                 ],
             ))
         }
-        (store, None) => Err(format!("no load credentials for store {store:?}")),
+        (store, None) => Err(NoLoadCredentials(format!(
+            "no load credentials for store {store:?}"
+        ))),
     }
 }
 

@@ -2,4 +2,10 @@
 
 pub mod driver;
 pub mod mix;
+pub mod run;
 pub mod summary;
+
+/// Why a load run has no credentials to send.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NoLoadCredentials(pub String);

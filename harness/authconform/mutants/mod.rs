@@ -2,6 +2,7 @@
 //! it compares a baseline report with one report per flaw.
 
 pub mod render;
+pub mod run;
 
 use serde::Serialize;
 

@@ -1,5 +1,6 @@
 //! `{{ captured.NAME }}`: a marker at plan time, the value a case captured at send time.
 
+use super::CaptureError;
 use std::collections::BTreeMap;
 
 use super::HttpRequest;
@@ -12,19 +13,20 @@ pub(super) fn capture_marker(name: &str) -> String {
 }
 
 /// Replaces every capture marker in `text` with its value; the first missing name is an error.
-pub fn fill_captures(text: &str, captured: &BTreeMap<String, String>) -> Result<String, String> {
+pub fn fill_captures(
+    text: &str,
+    captured: &BTreeMap<String, String>,
+) -> Result<String, CaptureError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(CAPTURE_MARK) {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let end = after
-            .find(CAPTURE_MARK)
-            .ok_or("a capture marker is not closed")?;
+        let end = after.find(CAPTURE_MARK).ok_or(CaptureError::Unclosed)?;
         let name = after[..end].trim_start_matches("captured:");
         let value = captured
             .get(name)
-            .ok_or_else(|| format!("`captured.{name}` was not captured by an earlier case"))?;
+            .ok_or_else(|| CaptureError::NotCaptured(name.to_owned()))?;
         out.push_str(value);
         rest = &after[end + 1..];
     }
@@ -49,7 +51,7 @@ impl HttpRequest {
     pub fn with_captures(
         &self,
         captured: &BTreeMap<String, String>,
-    ) -> Result<HttpRequest, String> {
+    ) -> Result<HttpRequest, CaptureError> {
         let mut out = self.clone();
         out.path = fill_captures(&self.path, captured)?;
         for (_, value) in &mut out.headers {
@@ -77,7 +79,7 @@ mod tests {
         assert_eq!(fill_captures(&text, &captured).unwrap(), "Bearer abc");
         assert_eq!(fill_captures("plain", &captured).unwrap(), "plain");
         let missing = fill_captures(&capture_marker("href"), &captured).unwrap_err();
-        assert!(missing.contains("captured.href"), "{missing}");
+        assert_eq!(missing, CaptureError::NotCaptured("href".into()));
         assert!(fill_captures("\u{1}captured:token", &captured).is_err());
         assert_eq!(show_captures(&text), "Bearer {{ captured.token }}");
     }

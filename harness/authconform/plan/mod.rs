@@ -7,6 +7,15 @@ mod describe;
 mod expect;
 mod types;
 
+/// Why a captured value could not be put into a later case's request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaptureError {
+    #[error("a capture marker is not closed")]
+    Unclosed,
+    #[error("`captured.{0}` was not captured by an earlier case")]
+    NotCaptured(String),
+}
+
 pub use types::*;
 
 pub use crate::secrets::percent_encode;
@@ -233,7 +242,7 @@ impl Ctx<'_> {
         let at = &text.referenced;
         Template::parse(&text.value)
             .map_err(|e| e.to_string())
-            .and_then(|t| t.render(self.values))
+            .and_then(|t| t.render(self.values).map_err(|e| e.to_string()))
             .map(|r| r.text)
             .map_err(|e| {
                 Diagnostic::new(&self.loaded.path, format!("cannot fill in template: {e}"))

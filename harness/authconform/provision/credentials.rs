@@ -1,5 +1,6 @@
 //! The users and tokens the suites of one auth mode assume, with generated secrets.
 
+use super::ProvisionError;
 use crate::secrets::Secret;
 use std::collections::BTreeMap;
 
@@ -67,14 +68,14 @@ impl std::fmt::Debug for Credentials {
 impl Credentials {
     /// Adds the fixtures one suite declares, generating the secrets it leaves open. Two suites may
     /// share a fixture name; they conflict only when both fix different values.
-    pub fn add(&mut self, fixtures: &Fixtures) -> Result<(), String> {
+    pub fn add(&mut self, fixtures: &Fixtures) -> Result<(), ProvisionError> {
         for (name, user) in &fixtures.users {
             match (self.users.get_mut(name), &user.password) {
                 (Some(known), Some(fixed)) if known.password != *fixed => {
                     if !known.password.expose().starts_with(PASSWORD_PREFIX) {
-                        return Err(format!(
+                        return Err(ProvisionError::Conflict(format!(
                             "user {name:?} is given two different passwords by two suites"
-                        ));
+                        )));
                     }
                     known.password = fixed.clone();
                 }
@@ -97,9 +98,9 @@ impl Credentials {
                 let known = self.users.get_mut(name).expect("inserted above");
                 match &known.role {
                     Some(other) if other != role => {
-                        return Err(format!(
+                        return Err(ProvisionError::Conflict(format!(
                             "user {name:?} is given roles {other:?} and {role:?} by two suites"
-                        ));
+                        )));
                     }
                     _ => known.role = Some(role.clone()),
                 }
@@ -108,9 +109,9 @@ impl Credentials {
         for (role, actions) in &fixtures.roles {
             match self.roles.get(role) {
                 Some(other) if other != actions => {
-                    return Err(format!(
+                    return Err(ProvisionError::Conflict(format!(
                         "role {role:?} is given different actions by two suites"
-                    ));
+                    )));
                 }
                 _ => {
                     self.roles.insert(role.clone(), actions.clone());
@@ -120,9 +121,9 @@ impl Credentials {
         for (key, value) in &fixtures.settings {
             match self.settings.get(key) {
                 Some(other) if other != value => {
-                    return Err(format!(
+                    return Err(ProvisionError::Conflict(format!(
                         "setting {key:?} is given {other:?} and {value:?} by two suites"
-                    ));
+                    )));
                 }
                 _ => {
                     self.settings.insert(key.clone(), value.clone());
@@ -133,16 +134,16 @@ impl Credentials {
             let user = token.user.clone().unwrap_or_else(|| name.clone());
             match self.tokens.get_mut(name) {
                 Some(known) if known.user != user => {
-                    return Err(format!(
+                    return Err(ProvisionError::Conflict(format!(
                         "token {name:?} is given to two different users by two suites"
-                    ));
+                    )));
                 }
                 Some(known) => {
                     if let Some(fixed) = &token.value {
                         if known.value != *fixed && !known.value.starts_with(TOKEN_PREFIX) {
-                            return Err(format!(
+                            return Err(ProvisionError::Conflict(format!(
                                 "token {name:?} is given two different values by two suites"
-                            ));
+                            )));
                         }
                         known.value = fixed.clone();
                     }

@@ -1,11 +1,12 @@
 //! Credential files in the formats the servers read: htpasswd, a single token, a token users file.
 
+use super::ProvisionError;
 use crate::provision::Credentials;
 
 pub use authconform_format::htpasswd::{BCRYPT_COST, BCRYPT_COSTS, HtpasswdHash, HtpasswdRecipe};
 
 /// One `user:bcrypt` line per user.
-pub fn htpasswd(credentials: &Credentials) -> Result<String, String> {
+pub fn htpasswd(credentials: &Credentials) -> Result<String, ProvisionError> {
     htpasswd_with(credentials, &[HtpasswdHash::Bcrypt], BCRYPT_COST)
 }
 
@@ -15,14 +16,14 @@ pub fn htpasswd_with(
     credentials: &Credentials,
     hashes: &[HtpasswdHash],
     bcrypt_cost: u32,
-) -> Result<String, String> {
+) -> Result<String, ProvisionError> {
     let mut out = String::new();
     for (i, user) in credentials.users.values().enumerate() {
         if user.name.contains(':') || user.name.is_empty() {
-            return Err(format!(
+            return Err(ProvisionError::Unwritable(format!(
                 "user name {:?} cannot stand in an htpasswd file",
                 user.name
-            ));
+            )));
         }
         let hash = match hashes.get(i % hashes.len().max(1)) {
             Some(HtpasswdHash::Apr1) => {
@@ -31,7 +32,7 @@ pub fn htpasswd_with(
             }
             Some(HtpasswdHash::Des) => des_hash(user.password.expose())?,
             _ => bcrypt::hash_with_result(user.password.expose(), bcrypt_cost)
-                .map_err(|e| format!("bcrypt: {e}"))?
+                .map_err(|e| ProvisionError::Unwritable(format!("bcrypt: {e}")))?
                 .format_for_version(bcrypt::Version::TwoY),
         };
         out.push_str(&format!("{}:{hash}\n", user.name));
@@ -40,14 +41,14 @@ pub fn htpasswd_with(
 }
 
 /// The one token of a single-token mode, with no trailing newline (Chroma keeps it and never matches).
-pub fn single_token(credentials: &Credentials) -> Result<String, String> {
+pub fn single_token(credentials: &Credentials) -> Result<String, ProvisionError> {
     let mut values = credentials.tokens.values();
     match (values.next(), values.next()) {
         (Some(token), None) => Ok(token.value.clone()),
-        (None, _) => Err(
+        (None, _) => Err(ProvisionError::Unwritable(
             "this mode needs one token under `fixtures.tokens`, and the suites declare none".into(),
-        ),
-        (Some(_), Some(_)) => Err(format!(
+        )),
+        (Some(_), Some(_)) => Err(ProvisionError::Unwritable(format!(
             "this mode holds one token, but the suites declare {} ({}): use the token-users mode for several",
             credentials.tokens.len(),
             credentials
@@ -56,7 +57,7 @@ pub fn single_token(credentials: &Credentials) -> Result<String, String> {
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ")
-        )),
+        ))),
     }
 }
 
@@ -111,15 +112,17 @@ fn yaml_quote(s: &str) -> String {
 /// A traditional DES crypt hash (`htpasswd -d`) with a random two-character salt. DES reads only
 /// the first 8 characters of the password: that is why it is offered — to show servers that
 /// still accept it.
-pub fn des_hash(password: &str) -> Result<String, String> {
+pub fn des_hash(password: &str) -> Result<String, ProvisionError> {
     const SALT: &[u8] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let random = crate::provision::credentials::random_secret("");
     let pick = |i: usize| SALT[usize::from(random.as_bytes()[i]) % SALT.len()] as char;
     let salt: String = [pick(0), pick(1)].iter().collect();
     authconform_authn::crypt::crypt(password, &salt).ok_or_else(|| {
-        "DES crypt needs the system's libcrypt (libcrypt.so.1, Debian's libcrypt1) with the \
-         traditional DES method enabled"
-            .to_owned()
+        ProvisionError::Crypto(
+            "DES crypt needs the system's libcrypt (libcrypt.so.1, Debian's libcrypt1) with the \
+             traditional DES method enabled"
+                .to_owned(),
+        )
     })
 }
 
@@ -249,7 +252,12 @@ mod tests {
 
     #[test]
     fn single_token_needs_exactly_one() {
-        assert!(single_token(&creds()).unwrap_err().contains("declare 3"));
+        assert!(
+            single_token(&creds())
+                .unwrap_err()
+                .to_string()
+                .contains("declare 3")
+        );
         assert!(single_token(&Credentials::default()).is_err());
     }
 }

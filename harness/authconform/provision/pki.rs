@@ -2,6 +2,7 @@
 //! certificates for localhost/127.0.0.1 (CA-signed, for a wrong host name, expired, self-signed,
 //! signed by the other CA); client certificates whose CN is a user name, from either CA.
 
+use super::ProvisionError;
 use std::collections::BTreeMap;
 
 use rcgen::{
@@ -46,7 +47,7 @@ impl std::fmt::Debug for Pki {
 const HOST_NAMES: [&str; 2] = ["localhost", "127.0.0.1"];
 
 impl Pki {
-    pub fn generate() -> Result<Pki, String> {
+    pub fn generate() -> Result<Pki, ProvisionError> {
         let (ca, ca_issuer) = authority("authconform test CA")?;
         let (other_ca, other_issuer) = authority("authconform unrelated CA")?;
         let now = OffsetDateTime::now_utc();
@@ -101,17 +102,20 @@ impl Pki {
     }
 
     /// A client certificate with CN = `user`, from the test CA or the unrelated one.
-    pub fn client(&self, user: &str, other_ca: bool) -> Result<CertKey, String> {
+    pub fn client(&self, user: &str, other_ca: bool) -> Result<CertKey, ProvisionError> {
         let issuer = if other_ca {
             &self.other_issuer
         } else {
             &self.ca_issuer
         };
-        let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+        let mut params = CertificateParams::new(Vec::<String>::new())
+            .map_err(|e| ProvisionError::Crypto(e.to_string()))?;
         params.distinguished_name.push(DnType::CommonName, user);
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-        let key = KeyPair::generate().map_err(|e| e.to_string())?;
-        let cert = params.signed_by(&key, issuer).map_err(|e| e.to_string())?;
+        let key = KeyPair::generate().map_err(|e| ProvisionError::Crypto(e.to_string()))?;
+        let cert = params
+            .signed_by(&key, issuer)
+            .map_err(|e| ProvisionError::Crypto(e.to_string()))?;
         Ok(CertKey {
             cert: cert.pem(),
             key: key.serialize_pem(),
@@ -119,8 +123,9 @@ impl Pki {
     }
 }
 
-fn authority(name: &str) -> Result<(String, Issuer<'static, KeyPair>), String> {
-    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+fn authority(name: &str) -> Result<(String, Issuer<'static, KeyPair>), ProvisionError> {
+    let mut params = CertificateParams::new(Vec::<String>::new())
+        .map_err(|e| ProvisionError::Crypto(e.to_string()))?;
     params.distinguished_name.push(DnType::CommonName, name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![
@@ -128,8 +133,10 @@ fn authority(name: &str) -> Result<(String, Issuer<'static, KeyPair>), String> {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let key = KeyPair::generate().map_err(|e| e.to_string())?;
-    let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
+    let key = KeyPair::generate().map_err(|e| ProvisionError::Crypto(e.to_string()))?;
+    let cert = params
+        .self_signed(&key)
+        .map_err(|e| ProvisionError::Crypto(e.to_string()))?;
     Ok((cert.pem(), Issuer::new(params, key)))
 }
 
@@ -138,10 +145,10 @@ fn leaf(
     common_name: &str,
     issuer: Option<&Issuer<'static, KeyPair>>,
     validity: Option<(OffsetDateTime, OffsetDateTime)>,
-) -> Result<CertKey, String> {
+) -> Result<CertKey, ProvisionError> {
     let mut params =
         CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| ProvisionError::Crypto(e.to_string()))?;
     params
         .distinguished_name
         .push(DnType::CommonName, common_name);
@@ -150,12 +157,12 @@ fn leaf(
         params.not_before = from;
         params.not_after = until;
     }
-    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+    let key = KeyPair::generate().map_err(|e| ProvisionError::Crypto(e.to_string()))?;
     let cert = match issuer {
         Some(issuer) => params.signed_by(&key, issuer),
         None => params.self_signed(&key),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| ProvisionError::Crypto(e.to_string()))?;
     Ok(CertKey {
         cert: cert.pem(),
         key: key.serialize_pem(),
@@ -171,12 +178,15 @@ pub struct TlsLab {
 }
 
 impl TlsLab {
-    pub fn create() -> Result<TlsLab, String> {
+    pub fn create() -> Result<TlsLab, ProvisionError> {
         let pki = Pki::generate()?;
         let dir = tempfile::Builder::new()
             .prefix("authconform-tls-")
             .tempdir()
-            .map_err(|e| format!("cannot make a directory for TLS files: {e}"))?;
+            .map_err(|source| ProvisionError::Write {
+                path: std::env::temp_dir(),
+                source,
+            })?;
         let mut files = BTreeMap::new();
         for (name, pem) in [
             ("ca", pki.ca.as_str()),
@@ -187,8 +197,10 @@ impl TlsLab {
             ),
         ] {
             let path = dir.path().join(format!("{name}.pem"));
-            std::fs::write(&path, pem)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, pem).map_err(|source| ProvisionError::Write {
+                path: path.clone(),
+                source,
+            })?;
             files.insert(name, path);
         }
         Ok(TlsLab {

@@ -1,6 +1,7 @@
 //! `NAME=value` server settings made from the fixtures, by each dialect's rules for a mode: the
 //! environment of a Weaviate, the configuration (and users) of a CrateDB.
 
+use super::ProvisionError;
 use std::collections::BTreeMap;
 
 use crate::authn::pbkdf2_record::{DEFAULT_ITERATIONS, Pbkdf2Record};
@@ -12,12 +13,16 @@ pub fn settings(
     dialect: Dialect,
     mode: &Mode,
     credentials: &Credentials,
-) -> Result<String, String> {
+) -> Result<String, ProvisionError> {
     let mut values = match dialect.reference() {
         Some("weaviate") => weaviate(mode, credentials)?,
         Some("cratedb") => cratedb(mode, credentials)?,
         Some("generic") => generic(credentials)?,
-        _ => return Err(format!("dialect {dialect} takes no settings")),
+        _ => {
+            return Err(ProvisionError::Unwritable(format!(
+                "dialect {dialect} takes no settings"
+            )));
+        }
     };
     values.extend(
         credentials
@@ -28,19 +33,20 @@ pub fn settings(
     Ok(values.iter().map(|(k, v)| format!("{k}={v}\n")).collect())
 }
 
-fn issuer_of<'a>(mode: &Mode, credentials: &'a Credentials) -> Result<&'a JwtFixture, String> {
-    credentials
-        .jwt
-        .as_ref()
-        .ok_or_else(|| format!("mode {} needs the run's mock issuer", mode.name))
+fn issuer_of<'a>(
+    mode: &Mode,
+    credentials: &'a Credentials,
+) -> Result<&'a JwtFixture, ProvisionError> {
+    credentials.jwt.as_ref().ok_or_else(|| {
+        ProvisionError::Missing(format!("mode {} needs the run's mock issuer", mode.name))
+    })
 }
 
 /// A generic resource server: where its issuer is, and the audience it expects.
-fn generic(credentials: &Credentials) -> Result<BTreeMap<String, String>, String> {
-    let jwt = credentials
-        .jwt
-        .as_ref()
-        .ok_or("the generic jwt mode needs the run's mock issuer")?;
+fn generic(credentials: &Credentials) -> Result<BTreeMap<String, String>, ProvisionError> {
+    let jwt = credentials.jwt.as_ref().ok_or(ProvisionError::Missing(
+        "the generic jwt mode needs the run's mock issuer".to_owned(),
+    ))?;
     let mut settings = BTreeMap::from([
         ("JWT_ISSUER".to_owned(), jwt.issuer.clone()),
         ("JWT_JWKS_URL".to_owned(), jwt.jwks_url.clone()),
@@ -52,7 +58,10 @@ fn generic(credentials: &Credentials) -> Result<BTreeMap<String, String>, String
     Ok(settings)
 }
 
-fn weaviate(mode: &Mode, credentials: &Credentials) -> Result<BTreeMap<String, String>, String> {
+fn weaviate(
+    mode: &Mode,
+    credentials: &Credentials,
+) -> Result<BTreeMap<String, String>, ProvisionError> {
     let mut env = BTreeMap::new();
     let mut set = |k: &str, v: String| env.insert(k.to_owned(), v);
     let anonymous = matches!(mode.name, "apikey-anonymous" | "anonymous");
@@ -73,10 +82,10 @@ fn weaviate(mode: &Mode, credentials: &Credentials) -> Result<BTreeMap<String, S
     }
     if mode.name != "anonymous" {
         if credentials.tokens.is_empty() {
-            return Err(format!(
+            return Err(ProvisionError::Unwritable(format!(
                 "mode {} needs API keys under `fixtures.tokens`",
                 mode.name
-            ));
+            )));
         }
         let keys: Vec<&str> = credentials
             .tokens
@@ -111,7 +120,10 @@ fn weaviate(mode: &Mode, credentials: &Credentials) -> Result<BTreeMap<String, S
 /// CrateDB settings, plus `users.<name>.password=<PBKDF2 record>` lines for the reference server
 /// (a real CrateDB gets its users from `CREATE USER`). An empty fixture password makes a user
 /// without a password.
-fn cratedb(mode: &Mode, credentials: &Credentials) -> Result<BTreeMap<String, String>, String> {
+fn cratedb(
+    mode: &Mode,
+    credentials: &Credentials,
+) -> Result<BTreeMap<String, String>, ProvisionError> {
     let mut conf = BTreeMap::new();
     conf.insert("auth.host_based.enabled".to_owned(), "true".to_owned());
     match mode.name {
@@ -153,7 +165,8 @@ fn cratedb(mode: &Mode, credentials: &Credentials) -> Result<BTreeMap<String, St
             String::new()
         } else {
             let mut salt = [0u8; 32];
-            getrandom::fill(&mut salt).map_err(|e| format!("no random source: {e}"))?;
+            getrandom::fill(&mut salt)
+                .map_err(|e| ProvisionError::Crypto(format!("no random source: {e}")))?;
             Pbkdf2Record::derive(user.password.expose().as_bytes(), &salt, DEFAULT_ITERATIONS)
                 .encode()
         };

@@ -1,6 +1,7 @@
 //! Known failures a team accepts for now: listed by case id, they do not fail the gate; new failures
 //! do; listed cases that pass again are reported so the list can shrink.
 
+use super::ReportFileError;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -31,18 +32,20 @@ pub fn case_id(case: &CaseResult) -> String {
 }
 
 impl Baseline {
-    pub fn parse(text: &str) -> Result<Baseline, String> {
+    pub fn parse(text: &str) -> Result<Baseline, ReportFileError> {
         serde_json::from_str(text).map_err(|e| {
-            format!("not a baseline ({e}); `authconform baseline REPORT.json` writes one")
+            ReportFileError::NotABaseline(format!(
+                "not a baseline ({e}); `authconform baseline REPORT.json` writes one"
+            ))
         })
     }
 
     /// Every failed or errored case of a report.
-    pub fn from_report(report: &serde_json::Value) -> Result<Baseline, String> {
+    pub fn from_report(report: &serde_json::Value) -> Result<Baseline, ReportFileError> {
         let cases = report
             .get("cases")
             .and_then(|c| c.as_array())
-            .ok_or("not an authconform JSON report: no `cases` array")?;
+            .ok_or(ReportFileError::NotAReport("no `cases` array".to_owned()))?;
         let mut known = BTreeSet::new();
         for case in cases {
             let field = |k: &str| case.get(k).and_then(|v| v.as_str()).unwrap_or_default();

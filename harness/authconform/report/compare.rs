@@ -1,5 +1,6 @@
 //! Case-by-case comparison of two JSON reports: the differential check between two targets.
 
+use super::ReportFileError;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -13,17 +14,17 @@ pub struct Divergence {
 }
 
 /// `suite/name [mode]` → status, from a JSON report.
-pub fn verdicts(report: &Value) -> Result<BTreeMap<String, String>, String> {
+pub fn verdicts(report: &Value) -> Result<BTreeMap<String, String>, ReportFileError> {
     let cases = report
         .get("cases")
         .and_then(Value::as_array)
-        .ok_or("not an authconform JSON report: no `cases` array")?;
+        .ok_or(ReportFileError::NotAReport("no `cases` array".to_owned()))?;
     let mut out = BTreeMap::new();
     for case in cases {
         let field = |k: &str| {
             case.get(k)
                 .and_then(Value::as_str)
-                .ok_or_else(|| format!("a case has no string `{k}`"))
+                .ok_or_else(|| ReportFileError::NotAReport(format!("a case has no string `{k}`")))
         };
         let key = format!(
             "{}/{} [{}]",

@@ -49,3 +49,12 @@ impl Format {
         }
     }
 }
+
+/// Why a report read back (`compare`, `--baseline`, `baseline`) cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportFileError {
+    #[error("not an authconform JSON report: {0}")]
+    NotAReport(String),
+    #[error("{0}")]
+    NotABaseline(String),
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use authconform_authn::fuzzing::TARGETS;
+use authconform_authn::fuzz_targets::TARGETS;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
     let fuzz = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");

@@ -314,7 +314,10 @@ mod tests {
             "the elsewhere place moves off the new one"
         );
         let err = profile::with_token_place(Dialect::builtin("http-basic"), &query).unwrap_err();
-        assert!(err.contains("no mode that takes a token"), "{err}");
+        assert!(
+            err.to_string().contains("no mode that takes a token"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -355,7 +358,7 @@ mod tests {
         for (text, want) in cases {
             let file: profile::ProfileFile = serde_saphyr::from_str(text).unwrap();
             let err = profile::build(file, &[Dialect::builtin("http-basic").0], None).unwrap_err();
-            assert!(err.contains(want), "{text}: {err}");
+            assert!(err.to_string().contains(want), "{text}: {err}");
         }
     }
 }

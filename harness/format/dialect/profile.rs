@@ -135,18 +135,45 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
+/// Why a profile file (or a target's `credentials:`) does not make a dialect.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("token transport {0:?} is not `bearer`, `{{header: NAME}}` or `{{query: NAME}}`")]
+    Transport(String),
+    #[error("{0:?} is not a header name")]
+    HeaderName(String),
+    #[error("profile name {0:?} must be lower case letters, digits, `-` and `_`")]
+    Name(String),
+    #[error("`extends: {0}` names no known dialect")]
+    UnknownParent(String),
+    #[error("endpoint {0:?}: the path must start with `/` and hold no CR, LF or NUL")]
+    EndpointPath(String),
+    #[error("endpoint {0:?}: {1:?} is not an HTTP method in capitals")]
+    EndpointMethod(String, String),
+    #[error("endpoint {0:?}: header {1:?}: {2:?} is not a valid header")]
+    EndpointHeader(String, String, String),
+    #[error("mode {0:?}: `token_elsewhere` needs `token`")]
+    TokenElsewhere(String),
+    #[error("a profile needs at least one mode under `modes`")]
+    NoModes,
+    #[error("`ready: {0}` names no endpoint of the profile")]
+    UnknownReady(String),
+    #[error(
+        "dialect {0} has no mode that takes a token or key, so `credentials:` has nothing to move"
+    )]
+    NoTokenMode(String),
+}
+
 impl TransportFile {
-    fn build(&self) -> Result<TokenTransport, String> {
+    fn build(&self) -> Result<TokenTransport, ProfileError> {
         Ok(match self {
             TransportFile::Word(w) if w == "bearer" => TokenTransport::AuthorizationBearer,
             TransportFile::Word(w) => {
-                return Err(format!(
-                    "token transport {w:?} is not `bearer`, `{{header: NAME}}` or `{{query: NAME}}`"
-                ));
+                return Err(ProfileError::Transport(w.clone()));
             }
             TransportFile::Header { header, prefix } => {
                 if http::HeaderName::from_bytes(header.as_bytes()).is_err() {
-                    return Err(format!("{header:?} is not a header name"));
+                    return Err(ProfileError::HeaderName(header.clone()));
                 }
                 match prefix.as_deref() {
                     None | Some("") => TokenTransport::Header(leak(header.clone())),
@@ -211,7 +238,8 @@ pub fn validate_file(path: &Path) -> Result<(), Diagnostic> {
         .copied()
         .collect();
     build(file, &known, None).map(|_| ()).map_err(|e| {
-        Diagnostic::new(path, e).hint("see docs/dialects.md § Dialect profiles for the format")
+        Diagnostic::new(path, e.to_string())
+            .hint("see docs/dialects.md § Dialect profiles for the format")
     })
 }
 
@@ -236,7 +264,8 @@ pub fn load_file(path: &Path) -> Result<Dialect, Diagnostic> {
     }
     let source = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let profile = build(file, &known, Some(source)).map_err(|e| {
-        Diagnostic::new(path, e).hint("see docs/dialects.md § Dialect profiles for the format")
+        Diagnostic::new(path, e.to_string())
+            .hint("see docs/dialects.md § Dialect profiles for the format")
     })?;
     known.push(profile);
     Ok(Dialect(profile))
@@ -248,17 +277,14 @@ pub fn build(
     file: ProfileFile,
     known: &[&'static Profile],
     source: Option<std::path::PathBuf>,
-) -> Result<&'static Profile, String> {
+) -> Result<&'static Profile, ProfileError> {
     if file.name.is_empty()
         || !file
             .name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     {
-        return Err(format!(
-            "profile name {:?} must be lower case letters, digits, `-` and `_`",
-            file.name
-        ));
+        return Err(ProfileError::Name(file.name.clone()));
     }
     let parent = match &file.extends {
         None => None,
@@ -266,7 +292,7 @@ pub fn build(
             *known
                 .iter()
                 .find(|p| p.name == name.as_str())
-                .ok_or_else(|| format!("`extends: {name}` names no known dialect"))?,
+                .ok_or_else(|| ProfileError::UnknownParent(name.clone()))?,
         ),
     };
     // A profile that lists endpoints has exactly those (a parent's are examples of its family,
@@ -277,15 +303,12 @@ pub fn build(
     };
     for e in &file.endpoints {
         if !e.path.starts_with('/') || e.path.contains(['\r', '\n', '\0']) {
-            return Err(format!(
-                "endpoint {:?}: the path must start with `/` and hold no CR, LF or NUL",
-                e.name
-            ));
+            return Err(ProfileError::EndpointPath(e.name.clone()));
         }
         if e.method.is_empty() || !e.method.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(format!(
-                "endpoint {:?}: {:?} is not an HTTP method in capitals",
-                e.name, e.method
+            return Err(ProfileError::EndpointMethod(
+                e.name.clone(),
+                e.method.clone(),
             ));
         }
         let mut headers = Vec::new();
@@ -293,9 +316,10 @@ pub fn build(
             if http::HeaderName::from_bytes(name.as_bytes()).is_err()
                 || http::HeaderValue::from_str(value).is_err()
             {
-                return Err(format!(
-                    "endpoint {:?}: header {name:?}: {value:?} is not a valid header",
-                    e.name
+                return Err(ProfileError::EndpointHeader(
+                    e.name.clone(),
+                    name.clone(),
+                    value.clone(),
                 ));
             }
             headers.push((leak(name.clone()), leak(value.clone())));
@@ -323,10 +347,7 @@ pub fn build(
                 Some((t, elsewhere(t)))
             }
             (None, Some(_)) => {
-                return Err(format!(
-                    "mode {:?}: `token_elsewhere` needs `token`",
-                    m.name
-                ));
+                return Err(ProfileError::TokenElsewhere(m.name.clone()));
             }
             (None, None) => None,
         };
@@ -344,12 +365,12 @@ pub fn build(
         }
     }
     if modes.is_empty() {
-        return Err("a profile needs at least one mode under `modes`".into());
+        return Err(ProfileError::NoModes);
     }
     let ready = match (&file.ready, parent) {
         (Some(name), _) => {
             if !endpoints.iter().any(|e| e.name == name.as_str()) {
-                return Err(format!("`ready: {name}` names no endpoint of the profile"));
+                return Err(ProfileError::UnknownReady(name.clone()));
             }
             Some(leak(name.clone()))
         }
@@ -401,7 +422,7 @@ fn elsewhere(own: TokenTransport) -> TokenTransport {
 /// `base` with its token modes reading the token from `place` instead: a target file's
 /// `credentials:` (an API key in another header, with a prefix, or in the query). The result keeps
 /// `base`'s name and extends it, so `base`'s suites run on it; it is not registered.
-pub fn with_token_place(base: Dialect, place: &TransportFile) -> Result<Dialect, String> {
+pub fn with_token_place(base: Dialect, place: &TransportFile) -> Result<Dialect, ProfileError> {
     let own = place.build()?;
     let profile = base.profile();
     if !profile
@@ -409,9 +430,7 @@ pub fn with_token_place(base: Dialect, place: &TransportFile) -> Result<Dialect,
         .iter()
         .any(|m| m.credentials == CredentialKind::Token)
     {
-        return Err(format!(
-            "dialect {base} has no mode that takes a token or key, so `credentials:` has nothing to move"
-        ));
+        return Err(ProfileError::NoTokenMode(base.to_string()));
     }
     let modes: Vec<Mode> = profile
         .modes

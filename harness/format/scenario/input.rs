@@ -39,7 +39,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
                     .hint("name scenario files or directories that hold them, e.g. `scenarios/`"),
             ),
             Err(e) => problems.push(
-                Diagnostic::new(path, no_such(&e))
+                Diagnostic::new(path, no_such(e).to_string())
                     .hint("name scenario files or directories that hold them, e.g. `scenarios/`"),
             ),
         }
@@ -125,7 +125,8 @@ impl Walk<'_> {
                     }
                     Err(e) => {
                         if is_yaml {
-                            self.problems.push(Diagnostic::new(&path, no_such(&e)));
+                            self.problems
+                                .push(Diagnostic::new(&path, no_such(e).to_string()));
                         }
                         continue;
                     }
@@ -167,51 +168,79 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
-fn no_such(e: &std::io::Error) -> String {
+/// Why an input file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("no such file or directory")]
+    NotFound,
+    #[error("cannot read: {0}")]
+    Unreadable(#[source] std::io::Error),
+    #[error("{0} is not a regular file")]
+    NotRegular(&'static str),
+    #[error("file is {size} bytes; input files are limited to {limit} bytes")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("file grew past {limit} bytes while being read; input files are limited to that")]
+    Grew { limit: u64 },
+    #[error("file is not UTF-8 text")]
+    NotUtf8,
+}
+
+/// [`InputError`] with the file it is about.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct InputFileError {
+    pub path: PathBuf,
+    #[source]
+    pub source: InputError,
+}
+
+fn no_such(e: std::io::Error) -> InputError {
     if e.kind() == std::io::ErrorKind::NotFound {
-        "no such file or directory".into()
+        InputError::NotFound
     } else {
-        format!("cannot read: {e}")
+        InputError::Unreadable(e)
     }
 }
 
 /// The one way authconform reads an input file (scenarios, targets, profiles, CA and key files,
 /// baselines, reports): a regular file only (a FIFO, a device or a socket is refused, and opening
 /// never blocks), at most `limit` bytes, checked before and while reading.
-pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)
-        .map_err(|e| no_such(&e))?;
-    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(no_such)?;
+    let meta = file.metadata().map_err(InputError::Unreadable)?;
     if !meta.is_file() {
-        return Err(format!("{} is not a regular file", kind_of(&meta)));
+        return Err(InputError::NotRegular(kind_of(&meta)));
     }
     if meta.len() > limit {
-        return Err(format!(
-            "file is {} bytes; input files are limited to {limit} bytes",
-            meta.len()
-        ));
+        return Err(InputError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(InputError::Unreadable)?;
     if bytes.len() as u64 > limit {
-        return Err(format!(
-            "file grew past {limit} bytes while being read; input files are limited to that"
-        ));
+        return Err(InputError::Grew { limit });
     }
     Ok(bytes)
 }
 
 /// [`read_input`] for text: UTF-8, at most `limit` bytes; errors name the file.
-pub fn read_input_text(path: &Path, limit: u64) -> Result<String, String> {
-    let bytes = read_input(path, limit).map_err(|e| format!("{}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| format!("{}: file is not UTF-8 text", path.display()))
+pub fn read_input_text(path: &Path, limit: u64) -> Result<String, InputFileError> {
+    let failed = |source| InputFileError {
+        path: path.to_owned(),
+        source,
+    };
+    let bytes = read_input(path, limit).map_err(failed)?;
+    String::from_utf8(bytes).map_err(|_| failed(InputError::NotUtf8))
 }
 
 /// Reports read back (`compare`, `baseline`) may be larger than a scenario file.
@@ -220,8 +249,9 @@ pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 /// Reads a text input file through [`read_input`], refusing ones too large or not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = read_input(path, MAX_FILE_BYTES).map_err(|e| {
-        let d = Diagnostic::new(path, e.clone());
-        if e.starts_with("file is") {
+        let large = matches!(e, InputError::TooLarge { .. } | InputError::Grew { .. });
+        let d = Diagnostic::new(path, e.to_string());
+        if large {
             d.hint("split the suite into several files")
         } else {
             d

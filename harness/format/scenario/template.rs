@@ -39,6 +39,15 @@ pub struct TemplateError {
     pub message: String,
 }
 
+/// Why a template could not be filled in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    #[error("environment variable {0} is not set")]
+    UnsetVariable(String),
+    #[error("`{0}` has no value here")]
+    NoValue(String),
+}
+
 /// A resolved value and whether it must never be printed (then `Debug` masks it).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Resolved {
@@ -129,7 +138,7 @@ impl Template {
         })
     }
 
-    pub fn render(&self, lookup: &dyn Lookup) -> Result<Resolved, String> {
+    pub fn render(&self, lookup: &dyn Lookup) -> Result<Resolved, RenderError> {
         let mut out = Resolved {
             text: String::new(),
             secret: false,
@@ -140,7 +149,7 @@ impl Template {
                 Piece::Env(name) => {
                     let value = lookup
                         .env(name)
-                        .ok_or_else(|| format!("environment variable {name} is not set"))?;
+                        .ok_or_else(|| RenderError::UnsetVariable(name.clone()))?;
                     lookup.derived_secret(&value);
                     out.text.push_str(&value);
                     out.secret = true;
@@ -148,7 +157,7 @@ impl Template {
                 Piece::Value { path, filters } => {
                     let value = lookup
                         .value(path)
-                        .ok_or_else(|| format!("`{}` has no value here", path.join(".")))?;
+                        .ok_or_else(|| RenderError::NoValue(path.join(".")))?;
                     out.secret |= value.secret;
                     let filtered = apply_filters(value.text, filters);
                     if value.secret {
@@ -335,12 +344,12 @@ mod tests {
             .unwrap()
             .render(&Fixed)
             .unwrap_err();
-        assert!(missing.contains("users.bob.password"));
+        assert!(missing.to_string().contains("users.bob.password"));
         let unset = Template::parse("${env:NOPE_X}")
             .unwrap()
             .render(&Fixed)
             .unwrap_err();
-        assert!(unset.contains("NOPE_X"));
+        assert!(unset.to_string().contains("NOPE_X"));
     }
 
     #[test]

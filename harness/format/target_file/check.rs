@@ -235,7 +235,7 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
             }
             if let Some(grace) = &launch.stop_grace {
                 match crate::duration::parse_duration(&grace.value) {
-                    Err(e) => problems.push(at(grace, e, "e.g. `stop_grace: 5s`")),
+                    Err(e) => problems.push(at(grace, e.to_string(), "e.g. `stop_grace: 5s`")),
                     Ok(d) if d > MAX_STOP_GRACE => problems.push(at(
                         grace,
                         format!("`stop_grace` is at most {}s", MAX_STOP_GRACE.as_secs()),
@@ -249,7 +249,7 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
             {
                 problems.push(at(
                     mode,
-                    e,
+                    e.to_string(),
                     "e.g. `file_mode: \"0640\"` with the server's group",
                 ));
             }
@@ -382,7 +382,7 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
     }
     if let Some(t) = &file.ready.timeout {
         match crate::duration::parse_duration(&t.value) {
-            Err(e) => problems.push(at(t, e, "e.g. `timeout: 30s`")),
+            Err(e) => problems.push(at(t, e.to_string(), "e.g. `timeout: 30s`")),
             Ok(d) if d > MAX_READY_TIMEOUT => problems.push(at(
                 t,
                 format!(

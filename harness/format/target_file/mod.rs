@@ -90,7 +90,7 @@ pub fn resolve_dialect(file: &TargetFile, path: &Path, text: &str) -> Result<Dia
         return Ok(base);
     };
     crate::dialect::profile::with_token_place(base, &place.value).map_err(|e| {
-        Diagnostic::new(path, e)
+        Diagnostic::new(path, e.to_string())
             .at(text, place.referenced.line(), place.referenced.column())
             .hint(
                 "`credentials:` is `{header: NAME}`, `{header: NAME, prefix: \"ApiKey \"}` or \
@@ -163,14 +163,23 @@ pub struct Launch {
 
 /// Reads `launch.file_mode`: octal, the owner may read and write, nobody may execute or write but
 /// the owner.
-pub fn parse_file_mode(text: &str) -> Result<u32, String> {
+/// A `launch.file_mode` that is not one credential files may have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileModeError {
+    #[error("`file_mode: {0}` is not an octal mode such as \"0640\"")]
+    NotOctal(String),
+    #[error(
+        "`file_mode: {0}` is not allowed: credential files are 0600, 0640, 0604 or 0644 (readable, never writable or executable, by others)"
+    )]
+    NotAllowed(String),
+}
+
+pub fn parse_file_mode(text: &str) -> Result<u32, FileModeError> {
     let digits = text.strip_prefix("0o").unwrap_or(text);
-    let mode = u32::from_str_radix(digits, 8)
-        .map_err(|_| format!("`file_mode: {text}` is not an octal mode such as \"0640\""))?;
+    let mode =
+        u32::from_str_radix(digits, 8).map_err(|_| FileModeError::NotOctal(text.to_owned()))?;
     if mode & !0o644 != 0 || mode & 0o600 != 0o600 {
-        return Err(format!(
-            "`file_mode: {text}` is not allowed: credential files are 0600, 0640, 0604 or 0644 (readable, never writable or executable, by others)"
-        ));
+        return Err(FileModeError::NotAllowed(text.to_owned()));
     }
     Ok(mode)
 }

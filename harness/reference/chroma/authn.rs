@@ -1,6 +1,7 @@
 //! Chroma's auth providers as the settings choose them: Basic over an htpasswd file, tokens from a
 //! users file (in `Authorization: Bearer` or `X-Chroma-Token`), and SimpleRBAC on top.
 
+use crate::ConfigError;
 use axum::http::HeaderMap;
 use serde::Deserialize;
 
@@ -63,15 +64,15 @@ struct UserEntry {
 
 impl Authn {
     /// The Basic provider, from the content of `CHROMA_SERVER_AUTHN_CREDENTIALS(_FILE)`.
-    pub fn basic(credentials: &str) -> Result<Authn, String> {
+    pub fn basic(credentials: &str) -> Result<Authn, ConfigError> {
         Htpasswd::parse(credentials)
             .map(Authn::Basic)
-            .map_err(|e| format!("htpasswd: {e}"))
+            .map_err(|e| ConfigError::Credentials(format!("htpasswd: {e}")))
     }
 
     /// The token provider: one non-empty line is a single token held by `anonymous`; more lines are
     /// a users file (`users: [{id, tokens, tenant?, databases?}]`).
-    pub fn token(credentials: &str, header: TokenHeader) -> Result<Authn, String> {
+    pub fn token(credentials: &str, header: TokenHeader) -> Result<Authn, ConfigError> {
         let lines: Vec<&str> = credentials.split('\n').filter(|l| !l.is_empty()).collect();
         if let [single] = lines.as_slice() {
             let identity = Identity {
@@ -84,8 +85,9 @@ impl Authn {
                 tokens: vec![((*single).to_owned(), identity)],
             });
         }
-        let file: UsersFile = serde_saphyr::from_str(credentials)
-            .map_err(|e| format!("token users file: {}", e.without_snippet()))?;
+        let file: UsersFile = serde_saphyr::from_str(credentials).map_err(|e| {
+            ConfigError::Credentials(format!("token users file: {}", e.without_snippet()))
+        })?;
         let mut tokens: Vec<(String, Identity)> = Vec::new();
         for user in file.users {
             let identity = Identity {
@@ -97,18 +99,18 @@ impl Authn {
                 if parse_raw_token(&token, TokenCharset::AsciiPrintableNoSpace)
                     != Ok(token.as_str())
                 {
-                    return Err(format!(
+                    return Err(ConfigError::Credentials(format!(
                         "token of user {:?} has characters Chroma refuses",
                         user.id
-                    ));
+                    )));
                 }
                 if let Some((_, other)) = tokens.iter().find(|(t, _)| *t == token)
                     && other.user_id != user.id
                 {
-                    return Err(format!(
+                    return Err(ConfigError::Credentials(format!(
                         "a token of user {:?} is already used by {:?}",
                         user.id, other.user_id
-                    ));
+                    )));
                 }
                 tokens.push((token, identity.clone()));
             }
@@ -165,19 +167,25 @@ pub struct Authz {
 impl Authz {
     /// From `roles_mapping: {role: {actions}}` and `users: [{id, role}]`; like Chroma's start-up,
     /// a user without a role or with a role the mapping lacks is an error.
-    pub fn parse(config: &str) -> Result<Authz, String> {
-        let file: UsersFile = serde_saphyr::from_str(config)
-            .map_err(|e| format!("authorization config: {}", e.without_snippet()))?;
-        let roles = file
-            .roles_mapping
-            .ok_or("authorization config: no `roles_mapping`")?;
+    pub fn parse(config: &str) -> Result<Authz, ConfigError> {
+        let file: UsersFile = serde_saphyr::from_str(config).map_err(|e| {
+            ConfigError::Setting(format!("authorization config: {}", e.without_snippet()))
+        })?;
+        let roles = file.roles_mapping.ok_or(ConfigError::Setting(
+            "authorization config: no `roles_mapping`".to_owned(),
+        ))?;
         let mut permissions = std::collections::HashMap::new();
         for user in file.users {
-            let role = user
-                .role
-                .ok_or_else(|| format!("authorization config: user {:?} has no role", user.id))?;
+            let role = user.role.ok_or_else(|| {
+                ConfigError::Setting(format!(
+                    "authorization config: user {:?} has no role",
+                    user.id
+                ))
+            })?;
             let entry = roles.get(&role).ok_or_else(|| {
-                format!("authorization config: role {role:?} is not in `roles_mapping`")
+                ConfigError::Setting(format!(
+                    "authorization config: role {role:?} is not in `roles_mapping`"
+                ))
             })?;
             permissions.insert(user.id, entry.actions.iter().cloned().collect());
         }

@@ -1,6 +1,7 @@
 //! Weaviate's authentication and admin-list authorization (`docs/spec/weaviate.md`), configured
 //! from the same environment variables a real Weaviate reads; OIDC with a JWKS URL or by discovery.
 
+use crate::ConfigError;
 use std::sync::Arc;
 
 use axum::Router;
@@ -36,7 +37,7 @@ struct AdminList {
 
 impl Weaviate {
     /// Checks the settings the way Weaviate does at start-up.
-    pub fn from_settings(settings: &Settings) -> Result<Weaviate, String> {
+    pub fn from_settings(settings: &Settings) -> Result<Weaviate, ConfigError> {
         let apikey = settings.enabled("AUTHENTICATION_APIKEY_ENABLED");
         let oidc = settings.enabled("AUTHENTICATION_OIDC_ENABLED");
         let anonymous_set = settings
@@ -55,18 +56,20 @@ impl Weaviate {
             let keys = settings.list("AUTHENTICATION_APIKEY_ALLOWED_KEYS");
             let users = settings.list("AUTHENTICATION_APIKEY_USERS");
             if keys.is_empty() || keys.iter().any(String::is_empty) {
-                return Err(
+                return Err(ConfigError::Setting(
                     "AUTHENTICATION_APIKEY_ALLOWED_KEYS needs at least one key and no empty ones"
                         .into(),
-                );
+                ));
             }
             if (1..keys.len()).any(|i| keys[..i].contains(&keys[i])) {
-                return Err("AUTHENTICATION_APIKEY_ALLOWED_KEYS has a duplicate key".into());
+                return Err(ConfigError::Setting(
+                    "AUTHENTICATION_APIKEY_ALLOWED_KEYS has a duplicate key".into(),
+                ));
             }
             if users.is_empty() || (users.len() != 1 && users.len() != keys.len()) {
-                return Err(
+                return Err(ConfigError::Setting(
                     "AUTHENTICATION_APIKEY_USERS needs one user, or as many users as keys".into(),
-                );
+                ));
             }
             let user_of = |i: usize| {
                 if users.len() == 1 {
@@ -93,7 +96,9 @@ impl Weaviate {
             let admins = settings.list("AUTHORIZATION_ADMINLIST_USERS");
             let read_only = settings.list("AUTHORIZATION_ADMINLIST_READONLY_USERS");
             if let Some(both) = admins.iter().find(|a| read_only.contains(a)) {
-                return Err(format!("user {both:?} is both admin and read-only"));
+                return Err(ConfigError::Setting(format!(
+                    "user {both:?} is both admin and read-only"
+                )));
             }
             Some(AdminList { admins, read_only })
         } else {
@@ -110,7 +115,7 @@ impl Weaviate {
     }
 
     /// The same server with deliberate bugs (`authconform mutants`).
-    pub fn with_flaws(mut self, flaws: &Flaws) -> Result<Weaviate, String> {
+    pub fn with_flaws(mut self, flaws: &Flaws) -> Result<Weaviate, ConfigError> {
         if let Some(oidc) = &mut self.oidc {
             oidc.flaws = flaws.clone();
             if flaws.has(Flaw::JwksNeverRefetched) {

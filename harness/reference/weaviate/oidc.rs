@@ -1,5 +1,6 @@
 //! Weaviate's OIDC token check: issuer, client id, username claim, algorithms and the key set.
 
+use crate::ConfigError;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
@@ -26,19 +27,21 @@ pub(super) struct Oidc {
 }
 
 impl Oidc {
-    pub(super) fn from_settings(settings: &Settings) -> Result<Oidc, String> {
+    pub(super) fn from_settings(settings: &Settings) -> Result<Oidc, ConfigError> {
         let get = |name: &str| settings.values.get(name).filter(|v| !v.is_empty()).cloned();
-        let issuer =
-            get("AUTHENTICATION_OIDC_ISSUER").ok_or("OIDC needs AUTHENTICATION_OIDC_ISSUER")?;
-        let username_claim = get("AUTHENTICATION_OIDC_USERNAME_CLAIM")
-            .ok_or("OIDC needs AUTHENTICATION_OIDC_USERNAME_CLAIM")?;
+        let issuer = get("AUTHENTICATION_OIDC_ISSUER").ok_or(ConfigError::Setting(
+            "OIDC needs AUTHENTICATION_OIDC_ISSUER".to_owned(),
+        ))?;
+        let username_claim = get("AUTHENTICATION_OIDC_USERNAME_CLAIM").ok_or(
+            ConfigError::Setting("OIDC needs AUTHENTICATION_OIDC_USERNAME_CLAIM".to_owned()),
+        )?;
         let skip = settings.enabled("AUTHENTICATION_OIDC_SKIP_CLIENT_ID_CHECK");
         let client_id = get("AUTHENTICATION_OIDC_CLIENT_ID");
         if client_id.is_none() && !skip {
-            return Err(
+            return Err(ConfigError::Setting(
                 "OIDC needs AUTHENTICATION_OIDC_CLIENT_ID unless the client id check is skipped"
                     .into(),
-            );
+            ));
         }
         // With a JWKS URL go-oidc accepts RS256 only; with discovery, what the issuer advertises.
         let (jwks_url, algorithms) =
@@ -46,10 +49,10 @@ impl Oidc {
                 (Some(url), _) => (url, RS256_ONLY.to_vec()),
                 (None, Some((url, algs))) => (url.clone(), algs.clone()),
                 (None, None) => {
-                    return Err(
+                    return Err(ConfigError::Setting(
                         "OIDC needs AUTHENTICATION_OIDC_JWKS_URL or a discovery run at start-up"
                             .into(),
-                    );
+                    ));
                 }
             };
         Ok(Oidc {

@@ -1,5 +1,6 @@
 //! The settings Weaviate reads from its environment, and OIDC discovery at start-up.
 
+use crate::ConfigError;
 use std::collections::HashMap;
 
 use crate::jwt_check::ASYMMETRIC;
@@ -40,7 +41,7 @@ impl Settings {
 
     /// Without `AUTHENTICATION_OIDC_JWKS_URL`, Weaviate reads `<issuer>/.well-known/openid-configuration`
     /// at start-up and refuses to start when it cannot.
-    pub async fn discover(&mut self) -> Result<(), String> {
+    pub async fn discover(&mut self) -> Result<(), ConfigError> {
         if !self.enabled("AUTHENTICATION_OIDC_ENABLED")
             || self
                 .values
@@ -62,19 +63,22 @@ impl Settings {
         let client = crate::client_builder()
             .timeout(std::time::Duration::from_secs(2))
             .build()
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| ConfigError::Keys(failed(e.to_string())))?;
         let response = client
             .get(&url)
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| failed(e.to_string()))?;
-        let body = response.bytes().await.map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| ConfigError::Keys(failed(e.to_string())))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| ConfigError::Keys(failed(e.to_string())))?;
         let doc: serde_json::Value =
-            serde_json::from_slice(&body).map_err(|e| failed(e.to_string()))?;
+            serde_json::from_slice(&body).map_err(|e| ConfigError::Keys(failed(e.to_string())))?;
         let jwks_uri = doc["jwks_uri"]
             .as_str()
-            .ok_or_else(|| failed("no jwks_uri".into()))?
+            .ok_or_else(|| ConfigError::Keys(failed("no jwks_uri".into())))?
             .to_owned();
         let algorithms: Vec<Algorithm> = doc["id_token_signing_alg_values_supported"]
             .as_array()

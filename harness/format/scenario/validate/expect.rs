@@ -82,7 +82,7 @@ fn check_timing(c: &mut Checker, case: &Case, timing: &TimingSpec, names: &BTree
                 ),
                 "timing samples take at most a minute",
             ),
-            Err(e) => c.report(&within.referenced, e, "a duration such as 10s"),
+            Err(e) => c.report(&within.referenced, e.to_string(), "a duration such as 10s"),
         }
     }
 }

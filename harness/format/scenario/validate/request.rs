@@ -206,7 +206,11 @@ pub(super) fn check_issuer_steps(c: &mut Checker, case: &Case) {
                 ),
                 "cases wait at most 10s; make the issuer's cache shorter instead",
             ),
-            Err(e) => c.report(&wait.referenced, e, "a duration such as 500ms, 2s"),
+            Err(e) => c.report(
+                &wait.referenced,
+                e.to_string(),
+                "a duration such as 500ms, 2s",
+            ),
         }
     }
     if let Some(delay) = case.issuer.as_ref().and_then(|i| i.delay.as_ref())

@@ -1,29 +1,23 @@
 //! One server to talk to outside a scenario run (`load`, `probe`): the mock issuer where the mode
-//! needs one, a user and a token named `fixture`, and the target started with them.
+//! needs one, a user and a token named by the caller, and the target started with them.
 
-use std::path::Path;
+use crate::dialect::{Dialect, Mode};
+use crate::exec::prepare::{RecordingEnv, jwt_fixture};
+use crate::issuer::state::IssuerState;
+use crate::issuer::{Issuer, IssuerError};
+use crate::launch::{Instance, LaunchError, Target};
+use crate::provision::{Credentials, ProvisionError};
+use crate::scenario::model::{Fixtures, TokenFixture, UserFixture};
 
-use super::EXIT_BAD_INPUT;
-use authconform::dialect::{Dialect, Mode};
-use authconform::exec::prepare::{RecordingEnv, jwt_fixture};
-use authconform::issuer::Issuer;
-use authconform::issuer::state::IssuerState;
-use authconform::launch::{Instance, Target};
-use authconform::provision::Credentials;
-use authconform::reference::flaws::{Flaw, Flaws};
-use authconform::scenario::model::{Fixtures, TokenFixture, UserFixture};
-
-/// The target file at `path` (its problems printed, exit 2), else the embedded reference server,
-/// given `flaws` for showing that a check catches them.
-pub fn target_or_embedded(path: Option<&Path>, flaws: &[Flaw]) -> Result<Target, i32> {
-    match path {
-        Some(path) => Target::from_file(path).map_err(|d| {
-            eprint!("{d}");
-            EXIT_BAD_INPUT
-        }),
-        None if flaws.is_empty() => Ok(Target::embedded()),
-        None => Ok(Target::embedded_with_flaws(Flaws::new(flaws))),
-    }
+/// Why a session could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Issuer(#[from] IssuerError),
+    #[error(transparent)]
+    Provision(#[from] ProvisionError),
+    #[error(transparent)]
+    Launch(#[from] LaunchError),
 }
 
 pub struct Session {
@@ -42,10 +36,10 @@ impl Session {
         target: &Target,
         fixture: &str,
         base_url: Option<&str>,
-    ) -> Result<Session, String> {
+    ) -> Result<Session, SessionError> {
         let env = RecordingEnv::default();
         let issuer = if mode.needs_issuer {
-            Some(crate::cli::run::start_issuer(0).await?)
+            Some(Issuer::start_with_new_keys(0).await?)
         } else {
             None
         };
@@ -77,7 +71,7 @@ impl Session {
                         &credentials,
                         &env,
                         None,
-                        &authconform::launch::Until::after(target.ready_timeout),
+                        &crate::launch::Until::after(target.ready_timeout),
                     )
                     .await?;
                 let url = i.base_url.clone();
