@@ -176,7 +176,7 @@ pub fn prepare(
             eprintln!("warning: {warning}");
         }
         for token in credentials.tokens.values() {
-            redactor.add_token(&token.value);
+            redactor.add_token(token.value.expose());
         }
         if let Some(jwt) = &credentials.jwt {
             redactor.add_token(jwt.client_secret.expose());

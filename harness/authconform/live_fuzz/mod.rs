@@ -1,6 +1,6 @@
 //! Property fuzzing of a live target: generated credentials sent to a protected endpoint, where
 //! none may open it (2xx), break it (5xx) or hang it. The inputs and the report of a failure are
-//! here, pure; the sending loop is `exec::fuzzing`.
+//! here, pure; the sending loop is `exec::live_fuzz`.
 
 pub mod strategies;
 

@@ -55,7 +55,7 @@ pub fn credentials_of(
     let token = credentials
         .tokens
         .get(LOAD_FIXTURE)
-        .map(|t| t.value.clone());
+        .map(|t| t.value.expose().to_owned());
     let basic = |u: &str, p: &str| {
         vec![(
             "Authorization".to_owned(),

@@ -21,7 +21,7 @@ pub struct User {
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token {
-    pub value: String,
+    pub value: Secret,
     /// The user that holds the token where the mode has users.
     pub user: String,
 }
@@ -140,19 +140,20 @@ impl Credentials {
                 }
                 Some(known) => {
                     if let Some(fixed) = &token.value {
-                        if known.value != *fixed && !known.value.starts_with(TOKEN_PREFIX) {
+                        if known.value.expose() != fixed && !known.value.expose().starts_with(TOKEN_PREFIX) {
                             return Err(ProvisionError::Conflict(format!(
                                 "token {name:?} is given two different values by two suites"
                             )));
                         }
-                        known.value = fixed.clone();
+                        known.value = fixed.clone().into();
                     }
                 }
                 None => {
                     let value = token
                         .value
                         .clone()
-                        .unwrap_or_else(|| random_secret(TOKEN_PREFIX));
+                        .unwrap_or_else(|| random_secret(TOKEN_PREFIX))
+                        .into();
                     self.tokens.insert(name.clone(), Token { value, user });
                 }
             }
@@ -195,7 +196,7 @@ impl Lookup for Credentials {
                 }
             }
             [kind, token] if kind == "tokens" => self.tokens.get(token).map(|t| Resolved {
-                text: t.value.clone(),
+                text: t.value.expose().to_owned(),
                 secret: true,
             }),
             [kind, field] if matches!(kind.as_str(), "issuer" | "jwks" | "jwt") => {

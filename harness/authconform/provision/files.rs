@@ -44,7 +44,7 @@ pub fn htpasswd_with(
 pub fn single_token(credentials: &Credentials) -> Result<String, ProvisionError> {
     let mut values = credentials.tokens.values();
     match (values.next(), values.next()) {
-        (Some(token), None) => Ok(token.value.clone()),
+        (Some(token), None) => Ok(token.value.expose().to_owned()),
         (None, _) => Err(ProvisionError::Unwritable(
             "this mode needs one token under `fixtures.tokens`, and the suites declare none".into(),
         )),
@@ -96,7 +96,7 @@ pub fn token_users_yaml(credentials: &Credentials) -> String {
         }
         out.push_str("    tokens:\n");
         for token in credentials.tokens.values().filter(|t| t.user == holder) {
-            out.push_str(&format!("      - {}\n", yaml_quote(&token.value)));
+            out.push_str(&format!("      - {}\n", yaml_quote(token.value.expose())));
         }
     }
     out

@@ -90,7 +90,7 @@ fn weaviate(
         let keys: Vec<&str> = credentials
             .tokens
             .values()
-            .map(|t| t.value.as_str())
+            .map(|t| t.value.expose())
             .collect();
         let users: Vec<&str> = credentials
             .tokens
