@@ -7,13 +7,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{authconform, authconform_with, bin, root, scratch};
-
-fn write(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, body).unwrap();
-    path
-}
+use common::{authconform, authconform_with, bin, root, scratch, write_file};
 
 /// The one-case suite the runtime fixtures run.
 const PROBE: &str = "fixtures/bad/runtime/probe.yaml";
@@ -57,7 +51,7 @@ fn a_run_whose_every_case_is_skipped_exits_3_unless_skips_are_allowed() {
 #[test]
 fn a_suite_with_no_cases_judges_nothing() {
     let dir = scratch("gate-no-cases");
-    let suite = write(
+    let suite = write_file(
         &dir,
         "empty.yaml",
         "suite: empty\ndialect: chroma\nmodes: [basic]\ncases: []\n",
@@ -69,7 +63,7 @@ fn a_suite_with_no_cases_judges_nothing() {
 #[test]
 fn an_unset_variable_in_a_target_is_bad_input_before_anything_starts() {
     let dir = scratch("gate-unset-env");
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
+    let suite = write_file(&dir, "suite.yaml", HEARTBEAT_SUITE);
     for (name, body) in [
         (
             "fixtures.yaml",
@@ -80,7 +74,7 @@ fn an_unset_variable_in_a_target_is_bad_input_before_anything_starts() {
             "name: t\ndialect: chroma\nlaunch:\n  modes:\n    basic: {command: [\"${env:AUTHCONFORM_TEST_NEVER_SET}\", \"{{ port }}\"]}\n",
         ),
     ] {
-        let target = write(&dir, name, body);
+        let target = write_file(&dir, name, body);
         let ran = authconform(&[
             "run",
             suite.to_str().unwrap(),
@@ -105,8 +99,8 @@ fn an_unset_variable_in_a_target_is_bad_input_before_anything_starts() {
 #[test]
 fn user_info_in_base_url_is_refused_and_never_printed() {
     let dir = scratch("gate-userinfo");
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
-    let literal = write(
+    let suite = write_file(&dir, "suite.yaml", HEARTBEAT_SUITE);
+    let literal = write_file(
         &dir,
         "literal.yaml",
         "name: t\ndialect: chroma\nbase_url: http://admin:Sup3rSecretPw@127.0.0.1:9\nmodes: [basic]\n",
@@ -120,7 +114,7 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("user info"), "{}", ran.stderr);
     assert!(!ran.stderr.contains("Sup3rSecretPw"), "{}", ran.stderr);
-    let templated = write(
+    let templated = write_file(
         &dir,
         "templated.yaml",
         "name: t\ndialect: chroma\nbase_url: \"${env:AUTHCONFORM_TEST_URL}\"\nmodes: [basic]\n",
@@ -138,7 +132,7 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
     assert!(!ran.stderr.contains("Sup3rSecretPw") && !ran.stdout.contains("Sup3rSecretPw"));
     // Plain HTTP to a host that is not loopback: warned when the target is loaded. The suite's
     // mode is not offered, so nothing is sent there (TEST-NET-1 is never contacted).
-    let remote = write(
+    let remote = write_file(
         &dir,
         "remote.yaml",
         "name: t\ndialect: chroma\nbase_url: http://192.0.2.1:8000\nmodes: [token]\n",
@@ -162,12 +156,12 @@ fn user_info_in_base_url_is_refused_and_never_printed() {
 fn environment_values_and_derived_secrets_are_masked_everywhere() {
     let dir = scratch("gate-secrets");
     // The launched "server" prints the secret it was given, then exits: its last words are shown.
-    let target = write(
+    let target = write_file(
         &dir,
         "target.yaml",
         "name: t\ndialect: chroma\nready: {timeout: 5s}\nlaunch:\n  modes:\n    basic:\n      command: [sh, -c, \"echo starting with $TOKEN >&2; echo \\\"${env:AUTHCONFORM_TEST_SECRET}\\\" >&2; exit 4\"]\n      env: { TOKEN: \"${env:AUTHCONFORM_TEST_SECRET}\" }\n",
     );
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
+    let suite = write_file(&dir, "suite.yaml", HEARTBEAT_SUITE);
     let json = dir.join("report.json");
     let ran = authconform_with(
         &[
@@ -187,7 +181,7 @@ fn environment_values_and_derived_secrets_are_masked_everywhere() {
         assert!(!text.contains("envSecretValue42"), "{text}");
     }
     // A near-copy of a password made by a filter is as secret as the password.
-    let derived = write(
+    let derived = write_file(
         &dir,
         "derived.yaml",
         "suite: derived\ndialect: chroma\nmodes: [basic]\nfixtures:\n  users:\n    admin: { password: \"LongFixturePassword\" }\ncases:\n  - name: near-copy\n    level: should\n    ref: test\n    request:\n      endpoint: heartbeat\n      headers: { X-Probe: \"{{ users.admin.password | drop_last(2) }}\" }\n    expect:\n      status: 200\n      body: { contains: [\"{{ users.admin.password | drop_first(3) }}\"] }\n",
@@ -214,7 +208,7 @@ fn special_files_are_refused_without_hanging_or_reading_forever() {
             .unwrap()
             .success()
     );
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
+    let suite = write_file(&dir, "suite.yaml", HEARTBEAT_SUITE);
     let started = Instant::now();
     let ran = authconform(&["run", suite.to_str().unwrap(), "-t", fifo.to_str().unwrap()]);
     assert_eq!(ran.code, 2);
@@ -241,7 +235,7 @@ fn special_files_are_refused_without_hanging_or_reading_forever() {
         ran.stderr
     );
     // A CA file that is a device.
-    let ca = write(
+    let ca = write_file(
         &dir,
         "ca.yaml",
         "suite: ca\ndialect: chroma\nmodes: [basic]\ncases:\n  - name: c\n    level: must\n    ref: test\n    request: { endpoint: heartbeat, tls: { verify: /dev/zero } }\n    expect: { status: 2xx }\n",
@@ -274,8 +268,8 @@ fn control_bytes_in_names_are_shown_escaped_on_the_terminal() {
 #[test]
 fn ready_waits_end_at_the_deadline_and_absurd_timeouts_are_refused() {
     let dir = scratch("gate-deadline");
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
-    let target = write(
+    let suite = write_file(&dir, "suite.yaml", HEARTBEAT_SUITE);
+    let target = write_file(
         &dir,
         "slow.yaml",
         "name: t\ndialect: chroma\nready: {timeout: 40s}\nlaunch:\n  stop_grace: 1s\n  modes:\n    basic: {command: [sleep, \"417.5\"]}\n",
@@ -296,7 +290,7 @@ fn ready_waits_end_at_the_deadline_and_absurd_timeouts_are_refused() {
     );
     assert_eq!(ran.code, 3, "{}", ran.stdout);
     assert!(ran.stdout.contains("--deadline passed"), "{}", ran.stdout);
-    let absurd = write(
+    let absurd = write_file(
         &dir,
         "absurd.yaml",
         "name: t\ndialect: chroma\nready: {timeout: 99999999m}\nlaunch:\n  modes:\n    basic: {command: [sleep, \"1\"]}\n",
@@ -330,14 +324,14 @@ fn the_readiness_probe_never_follows_a_redirect() {
 #[test]
 fn work_directories_are_private_whatever_the_umask_and_file_mode_is_honoured() {
     let dir = scratch("gate-modes");
-    let suite = write(&dir, "suite.yaml", HEARTBEAT_SUITE);
+    let suite = write_file(&dir, "suite.yaml", HEARTBEAT_SUITE);
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let check = |target_body: &str, dir_mode: u32, file_mode: u32| {
         for entry in std::fs::read_dir(&tmp).unwrap() {
             std::fs::remove_dir_all(entry.unwrap().path()).unwrap();
         }
-        let target = write(&dir, "target.yaml", target_body);
+        let target = write_file(&dir, "target.yaml", target_body);
         let status = Command::new("sh")
             .arg("-c")
             .arg(format!(
@@ -376,7 +370,7 @@ fn work_directories_are_private_whatever_the_umask_and_file_mode_is_honoured() {
 fn a_launched_server_that_fails_cases_leaves_its_last_output_in_the_report() {
     let dir = scratch("gate-logs");
     // A server that answers every path 404 and logs each request to stderr.
-    let target = write(
+    let target = write_file(
         &dir,
         "target.yaml",
         "name: t\ndialect: chroma\nready: {path: /, timeout: 10s}\nlaunch:\n  modes:\n    basic: {command: [python3, -m, http.server, \"{{ port }}\", --bind, 127.0.0.1, --directory, \"{{ workdir }}\"]}\n",
@@ -463,86 +457,4 @@ fn sigterm_mid_run_stops_the_server_writes_the_report_and_exits_143() {
     assert!(!left, "a launched process survived the signal");
     let dirs: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
     assert!(dirs.is_empty(), "the work directory was left: {dirs:?}");
-}
-
-#[test]
-fn validate_checks_target_files_and_reports_every_problem_of_a_file() {
-    let dir = scratch("gate-validate-target");
-    write(
-        &dir,
-        "target.yaml",
-        "name: t\ndialect: chroma\nready: {timeout: 99h}\nendpoints:\n  nosuch: /x\nlaunch:\n  file_mode: \"0777\"\n  modes:\n    basic: {command: [\"{{ nope }}\"]}\n    jwt-mode: {command: [x]}\n",
-    );
-    // Found as a target by its keys, in a directory of scenario files.
-    std::fs::copy(root().join(PROBE), dir.join("probe.yaml")).unwrap();
-    let ran = authconform(&["validate", dir.to_str().unwrap()]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    for problem in [
-        "target.yaml:3:18",
-        "target.yaml:5:11",
-        "target.yaml:7:14",
-        "unknown template value `nope`",
-        "\"jwt-mode\", which dialect chroma does not have",
-        "5 problem(s) found",
-    ] {
-        assert!(
-            ran.stderr.contains(problem),
-            "{problem} missing from\n{}",
-            ran.stderr
-        );
-    }
-    assert!(
-        !ran.stderr.contains("Scenario format"),
-        "target hints name the target manual"
-    );
-    let ran = authconform(&["validate", "-t", "targets/chroma-0.6.yaml", PROBE]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout
-            .contains("1 suites, 1 cases, 1 target file: valid"),
-        "{}",
-        ran.stdout
-    );
-}
-
-#[test]
-fn a_misspelt_launch_mode_is_bad_input_not_a_skipped_run() {
-    let dir = scratch("gate-misspelt-mode");
-    let target = write(
-        &dir,
-        "target.yaml",
-        "name: t\ndialect: generic\nlaunch:\n  modes:\n    jwt-mode: {command: [sleep, \"1\"]}\n",
-    );
-    let ran = authconform(&[
-        "run",
-        "scenarios/jwt/core.yaml",
-        "-t",
-        target.to_str().unwrap(),
-    ]);
-    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
-    assert!(
-        ran.stderr
-            .contains("\"jwt-mode\", which dialect generic does not have"),
-        "{}",
-        ran.stderr
-    );
-}
-
-#[test]
-fn validate_checks_profile_files_built_in_and_the_users() {
-    let ran = authconform(&["validate", "profiles/", "targets/"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    // The built-in ones, and the user's search-proxy profile under targets/.
-    let built_in = std::fs::read_dir(root().join("profiles")).unwrap().count();
-    let want = format!("{} profiles: valid", built_in + 1);
-    assert!(ran.stdout.contains(&want), "{want}: {}", ran.stdout);
-    let dir = scratch("gate-validate-profile");
-    write(&dir, "bad.yaml", "name: Bad Name\nmodes: []\n");
-    let ran = authconform(&["validate", dir.to_str().unwrap()]);
-    assert_eq!(ran.code, 2, "{}", ran.stdout);
-    assert!(
-        ran.stderr.contains("must be lower case letters"),
-        "{}",
-        ran.stderr
-    );
 }

@@ -53,6 +53,13 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `body` to `dir/name` and returns the path.
+pub fn write_file(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -437,7 +437,10 @@ impl Target {
                     self.name
                 ))
             })?;
-            token.value = Template::parse(&value.value)?.render(lookup_env)?.text.into();
+            token.value = Template::parse(&value.value)?
+                .render(lookup_env)?
+                .text
+                .into();
             out.tokens.insert(key, token);
         }
         Ok(out)

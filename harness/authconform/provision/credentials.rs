@@ -140,7 +140,9 @@ impl Credentials {
                 }
                 Some(known) => {
                     if let Some(fixed) = &token.value {
-                        if known.value.expose() != fixed && !known.value.expose().starts_with(TOKEN_PREFIX) {
+                        if known.value.expose() != fixed
+                            && !known.value.expose().starts_with(TOKEN_PREFIX)
+                        {
                             return Err(ProvisionError::Conflict(format!(
                                 "token {name:?} is given two different values by two suites"
                             )));
