@@ -178,6 +178,31 @@ fn no_module_imports_one_that_imports_it_back() {
                 }
             }
         }
+        // The same at the top level: `exec`, `verdict`, `report`… never import each other back.
+        let mut top: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+        for (from, targets) in &edges {
+            for to in targets {
+                let (a, b) = (from[..1.min(from.len())].to_vec(), to[..1].to_vec());
+                if a != b && a.first().is_some_and(|m| m != "cli") {
+                    top.entry(a).or_default().insert(b);
+                }
+            }
+        }
+        for edges in [&edges, &top] {
+            problems.extend(circles(krate, edges));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "modules in an import circle: {}",
+        problems.join(", ")
+    );
+}
+
+/// The modules of `edges` from which an import path leads back to themselves.
+fn circles(krate: &str, edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<String> {
+    let mut problems = Vec::new();
+    {
         for start in edges.keys() {
             let mut seen = BTreeSet::new();
             let mut todo: Vec<&Vec<String>> = edges[start].iter().collect();
@@ -194,9 +219,5 @@ fn no_module_imports_one_that_imports_it_back() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "modules in an import circle: {}",
-        problems.join(", ")
-    );
+    problems
 }

@@ -1,15 +1,18 @@
 //! The authconform file formats: scenario files ([`scenario`]), target files ([`target_file`]),
-//! dialect profiles ([`dialect`]), the levels and durations they use, and the vocabulary they share
+//! dialect profiles ([`dialect`]), read safely ([`input`]) and parsed with positions ([`yaml`]) into
+//! positioned errors ([`diagnostic`]); the levels and durations they use, and the vocabulary they share
 //! with the harness and the reference servers (certificates, issuer changes, token mutations,
 //! fuzz inputs, htpasswd recipes).
 //!
 //! Reading a file is the only I/O here: no network, no async runtime, no TLS stack. Whatever
 //! loads, checks or fuzzes a file depends on this crate alone.
 
+pub mod diagnostic;
 pub mod dialect;
 pub mod duration;
 pub mod fuzz;
 pub mod htpasswd;
+pub mod input;
 pub mod issuer;
 pub mod jwt;
 pub mod level;
@@ -17,3 +20,4 @@ pub mod scenario;
 pub mod secret;
 pub mod target_file;
 pub mod tls;
+pub mod yaml;

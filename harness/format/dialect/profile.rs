@@ -14,8 +14,9 @@ use serde::Deserialize;
 use super::{
     CredentialKind, CredentialStore, Dialect, Endpoint, Mode, Profile, TokenTransport, VerbClass,
 };
-use crate::scenario::diagnostic::Diagnostic;
-use crate::scenario::load::{Document, parse_yaml_as, read_text};
+use crate::diagnostic::Diagnostic;
+use crate::input::read_text;
+use crate::yaml::{Document, parse_yaml_as};
 
 /// The built-in profiles, as shipped in `profiles/`.
 pub const BUILT_IN: &[(&str, &str)] = &[

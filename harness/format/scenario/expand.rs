@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::diagnostic::Diagnostic;
 use super::model::{
     Auth, Case, Cell, Expect, FuzzBlock, FuzzSpec, Matrix, Principal, Request, Spanned, StatusSpec,
     Suite, Text, Uniform,
 };
+use crate::diagnostic::Diagnostic;
 use crate::dialect::{Dialect, VerbClass};
 use crate::level::Level;
 

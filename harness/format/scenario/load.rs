@@ -2,15 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use super::diagnostic::{Diagnostic, Diagnostics};
 use super::model::Suite;
 use super::validate::validate;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
-pub use super::input::{
+pub use crate::input::{
     MAX_FILE_BYTES, MAX_REPORT_BYTES, discover, read_input, read_input_text, read_text,
 };
-pub use super::yaml::{Document, parse_yaml, parse_yaml_as};
-use super::yaml::{explain, strip_position_suffix};
+pub use crate::yaml::{Document, parse_yaml, parse_yaml_as};
+use crate::yaml::{explain, strip_position_suffix};
 
 pub struct LoadedSuite {
     pub path: PathBuf,

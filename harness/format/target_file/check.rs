@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
+use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
+use crate::input::read_text;
 use crate::issuer::JWT_TEMPLATE_VALUES;
-use crate::scenario::diagnostic::Diagnostic;
-use crate::scenario::load::{Document, parse_yaml_as, read_text};
 use crate::scenario::model::Text;
 use crate::scenario::template::Template;
+use crate::yaml::{Document, parse_yaml_as};
 
 use super::*;
 

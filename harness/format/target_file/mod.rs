@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
-use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::model::Text;
 
 mod check;

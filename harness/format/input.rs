@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Larger input files are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// Which kind of input file a YAML text is, so that errors point at the right document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
