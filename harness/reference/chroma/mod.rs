@@ -5,7 +5,6 @@
 pub const RBAC_MODE: &str = "token-rbac";
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -17,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 mod authn;
 mod routes;
+mod store;
 
 pub use authn::{Authn, Authz};
 use authn::{Refusal, token_in};
@@ -50,7 +50,8 @@ pub struct Chroma {
     flaws: Flaws,
     verified: std::sync::Mutex<std::collections::HashSet<[u8; 32]>>,
     hashing: tokio::sync::Semaphore,
-    collections: AtomicUsize,
+    /// The collections the data routes work on.
+    store: std::sync::Mutex<store::Store>,
 }
 
 impl Chroma {
@@ -62,7 +63,7 @@ impl Chroma {
             flaws: Flaws::default(),
             verified: std::sync::Mutex::new(std::collections::HashSet::new()),
             hashing: tokio::sync::Semaphore::new(cpus),
-            collections: AtomicUsize::new(0),
+            store: std::sync::Mutex::new(store::Store::default()),
         }
     }
 

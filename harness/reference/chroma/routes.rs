@@ -2,7 +2,6 @@
 //! what each answers once the provider let the request through.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
@@ -15,7 +14,7 @@ use crate::wire::{header_text, json};
 
 use super::*;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Route {
     Heartbeat,
     Version,
@@ -25,9 +24,22 @@ enum Route {
     Database,
     Collections,
     CollectionsCount,
+    /// `…/collections/{name}`: get or delete one collection.
+    Collection(String),
+    /// `…/collections/{id}/{op}`: the data calls (add, count, get, query, delete).
+    Records(&'static str, String),
     Reset,
     V1Collections,
 }
+
+/// The data calls of a collection, and the SimpleRBAC action each needs.
+const RECORD_CALLS: [(&str, &str); 5] = [
+    ("add", "collection:add"),
+    ("count", "collection:count"),
+    ("get", "collection:get"),
+    ("query", "collection:query"),
+    ("delete", "collection:delete"),
+];
 
 impl Route {
     fn find(path: &str) -> Option<Route> {
@@ -40,37 +52,52 @@ impl Route {
             "/api/v2/tenants/default_tenant" => Route::Tenant,
             "/api/v1/collections" => Route::V1Collections,
             "/api/v2/reset" => Route::Reset,
-            _ => match path.strip_prefix(DB) {
-                Some("") => Route::Database,
-                Some("/collections") => Route::Collections,
-                Some("/collections_count") => Route::CollectionsCount,
-                _ => return None,
+            _ => match path.strip_prefix(DB)? {
+                "" => Route::Database,
+                "/collections" => Route::Collections,
+                "/collections_count" => Route::CollectionsCount,
+                rest => {
+                    let rest = rest.strip_prefix("/collections/")?;
+                    match rest.split_once('/') {
+                        None if !rest.is_empty() => Route::Collection(rest.to_owned()),
+                        Some((id, op)) if !id.is_empty() => {
+                            let (op, _) = RECORD_CALLS.iter().find(|(name, _)| *name == op)?;
+                            Route::Records(op, id.to_owned())
+                        }
+                        _ => return None,
+                    }
+                }
             },
         })
     }
 
-    fn methods(self) -> &'static [Method] {
+    fn methods(&self) -> &'static [Method] {
         match self {
             Route::Collections => &[Method::GET, Method::POST],
-            Route::Reset => &[Method::POST],
+            Route::Collection(_) => &[Method::GET, Method::DELETE],
+            Route::Records("count", _) => &[Method::GET],
+            Route::Records(..) | Route::Reset => &[Method::POST],
             _ => &[Method::GET],
         }
     }
 
     /// The SimpleRBAC action a request on the route needs; identity needs none.
-    fn action(self, method: &Method) -> Option<&'static str> {
+    fn action(&self, method: &Method) -> Option<&'static str> {
         Some(match self {
             Route::Tenant => "tenant:get_tenant",
             Route::Database => "db:get_database",
             Route::Collections if method == Method::POST => "db:create_collection",
             Route::Collections => "db:list_collections",
             Route::CollectionsCount => "db:count_collections",
+            Route::Collection(_) if method == Method::DELETE => "collection:delete_collection",
+            Route::Collection(_) => "collection:get_collection",
+            Route::Records(op, _) => RECORD_CALLS.iter().find(|(name, _)| name == op)?.1,
             Route::Reset => "system:reset",
             _ => return None,
         })
     }
 
-    fn public(self) -> bool {
+    fn public(&self) -> bool {
         matches!(
             self,
             Route::Heartbeat | Route::Version | Route::PreFlight | Route::V1Collections
@@ -95,7 +122,7 @@ pub(super) async fn handle(State(server): State<Arc<Chroma>>, request: Request) 
         }
         return response;
     }
-    let public = match route {
+    let public = match &route {
         Route::Heartbeat if server.flaws.has(Flaw::PublicProtected) => false,
         _ => route.public(),
     };
@@ -140,8 +167,29 @@ pub(super) async fn handle(State(server): State<Arc<Chroma>>, request: Request) 
     {
         return json(StatusCode::FORBIDDEN, r#"{"detail":"Forbidden"}"#.into());
     }
-    answer(&server, route, &method, identity)
+    let body = match axum::body::to_bytes(request.into_body(), MAX_REQUEST_BYTES).await {
+        Ok(bytes) if bytes.is_empty() => serde_json::Value::Null,
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(value) => value,
+            Err(_) => {
+                return json(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    r#"{"detail":"the body is not JSON"}"#.into(),
+                );
+            }
+        },
+        Err(_) => {
+            return json(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                r#"{"detail":"the body is too large"}"#.into(),
+            );
+        }
+    };
+    answer(&server, route, &method, identity, &body)
 }
+
+/// Larger request bodies are refused (413) after authentication.
+const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 
 /// Chroma's answer to every authentication failure, after its 1–5 ms jitter.
 async fn forbidden() -> Response {
@@ -158,7 +206,13 @@ async fn forbidden() -> Response {
     )
 }
 
-fn answer(server: &Chroma, route: Route, method: &Method, identity: Option<Identity>) -> Response {
+fn answer(
+    server: &Chroma,
+    route: Route,
+    method: &Method,
+    identity: Option<Identity>,
+    body: &serde_json::Value,
+) -> Response {
     let ok = |value: serde_json::Value| json(StatusCode::OK, value.to_string());
     match route {
         Route::Heartbeat => {
@@ -173,17 +227,32 @@ fn answer(server: &Chroma, route: Route, method: &Method, identity: Option<Ident
         }
         Route::Tenant => ok(json!({"name": "default_tenant"})),
         Route::Database => ok(json!({"id": "00000000-0000-0000-0000-000000000000", "name": "default_database", "tenant": "default_tenant"})),
-        Route::Collections if method == Method::POST => {
-            server.collections.store(1, Ordering::Relaxed);
-            ok(json!({"id": "00000000-0000-0000-0000-00000000ac01", "name": "authconform", "metadata": null, "dimension": null, "tenant": "default_tenant", "database": "default_database", "version": 0, "log_position": 0}))
+        Route::Collections | Route::CollectionsCount | Route::Collection(_) | Route::Records(..) => {
+            let mut store = server.store.lock().unwrap_or_else(|p| p.into_inner());
+            let done = match (&route, method) {
+                (Route::Collections, &Method::POST) => store.create(body),
+                (Route::Collections, _) => Ok(store.list()),
+                (Route::CollectionsCount, _) => Ok(json!(store.count_collections())),
+                (Route::Collection(name), &Method::DELETE) => store.delete_collection(name),
+                (Route::Collection(name), _) => store.get_collection(name),
+                (Route::Records("add", id), _) => store.add(id, body),
+                (Route::Records("count", id), _) => store.count(id),
+                (Route::Records("get", id), _) => store.get(id, body),
+                (Route::Records("query", id), _) => store.query(id, body),
+                (Route::Records(_, id), _) => store.delete(id, body),
+                _ => unreachable!("the outer match names the store's routes"),
+            };
+            match done {
+                Ok(value) if matches!(route, Route::Records("add", _)) => {
+                    json(StatusCode::CREATED, value.to_string())
+                }
+                Ok(value) => ok(value),
+                Err(e) => json(
+                    StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
+                    e.body().to_string(),
+                ),
+            }
         }
-        Route::Collections => {
-            let list: Vec<serde_json::Value> = (0..server.collections.load(Ordering::Relaxed))
-                .map(|_| json!({"id": "00000000-0000-0000-0000-00000000ac01", "name": "authconform"}))
-                .collect();
-            ok(json!(list))
-        }
-        Route::CollectionsCount => ok(json!(server.collections.load(Ordering::Relaxed))),
         Route::Reset => json(
             StatusCode::BAD_REQUEST,
             json!({"error": "InvalidArgumentError", "message": "Resetting is not allowed by this configuration (to enable it, set `allow_reset` to `True` in your Settings() or include `ALLOW_RESET=TRUE` in your environment variables)"}).to_string(),
