@@ -2,7 +2,8 @@
 //! (Basic, Bearer, the generic form), `X-Chroma-Token`, `WWW-Authenticate` challenges, htpasswd
 //! files (bcrypt, `$apr1$`, `{SHA}`), CrateDB-style PBKDF2-HMAC-SHA512 records and compact JWS.
 //!
-//! Nothing here does I/O or needs an async runtime or a TLS stack: the reference server, the fuzz
+//! Nothing here does I/O or needs an async runtime or a TLS stack (the one outside call is
+//! [`crypt`], which loads the system's crypt(3) for DES lines): the reference server, the fuzz
 //! targets and the benchmarks all use this crate directly. Strict RFC readings and the lenient ones
 //! real servers show are named options, never accidents.
 

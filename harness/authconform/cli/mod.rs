@@ -12,8 +12,8 @@ mod list;
 mod load;
 mod mutants;
 mod probe;
-pub(crate) mod run;
-pub(crate) mod serve;
+mod run;
+mod serve;
 mod target_choice;
 mod validate;
 
