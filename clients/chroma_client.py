@@ -1,9 +1,14 @@
 """The official Chroma client (chromadb 0.6.3) against a server with authentication.
 
 Usage: chroma_client.py PORT AUTH   (AUTH: basic, token or token-x-chroma, as the modes are named)
+       chroma_client.py PORT tls    (over HTTPS with Basic credentials: the ssl-verify matrix)
 Credentials come from the environment, never the command line: CHROMA_USER and CHROMA_PASSWORD for
 basic, CHROMA_TOKEN for the token transports. Each case prints one line, `pass` or `FAIL`, with
 what the client did; the exit status is the number of failed cases (0: all passed).
+
+`tls` prints, for each `chroma_server_ssl_verify` of CIP-01022024 (True: the default roots; False;
+the CA file in CHROMA_CA), one line `verify=… connected` or `verify=… refused: <why>`, and exits 0:
+which cells must connect is the caller's matrix (tests/clients_chroma.rs).
 """
 
 import os
@@ -37,6 +42,33 @@ def settings(auth, credentials):
 
 def client(port, auth, credentials):
     return chromadb.HttpClient(host="127.0.0.1", port=port, settings=settings(auth, credentials))
+
+
+def tls_matrix(port):
+    """One protected call over HTTPS per ssl-verify setting; what the client did, never raised."""
+    credentials = f"{os.environ['CHROMA_USER']}:{os.environ['CHROMA_PASSWORD']}"
+    for verify in (True, False, os.environ["CHROMA_CA"]):
+        shown = "ca-file" if isinstance(verify, str) else str(verify)
+        try:
+            c = chromadb.HttpClient(
+                host="localhost",
+                port=port,
+                ssl=True,
+                settings=Settings(
+                    anonymized_telemetry=False,
+                    chroma_client_auth_provider=BASIC,
+                    chroma_client_auth_credentials=credentials,
+                    chroma_server_ssl_verify=verify,
+                ),
+            )
+            c.list_collections()
+            print(f"verify={shown} connected")
+        except Exception as e:  # noqa: BLE001 - a refused handshake is an answer here
+            # The client wraps the handshake error ("Could not connect…"): name the innermost one.
+            while e.__cause__ or e.__context__:
+                e = e.__cause__ or e.__context__
+            why = " ".join(str(e).split())[:160]
+            print(f"verify={shown} refused: {type(e).__name__}: {why}")
 
 
 def full_round_trip(port, auth, credentials):
@@ -74,6 +106,9 @@ def refused(port, auth, credentials):
 
 def main():
     port, auth = int(sys.argv[1]), sys.argv[2]
+    if auth == "tls":
+        tls_matrix(port)
+        return
     if auth == "basic":
         good = f"{os.environ['CHROMA_USER']}:{os.environ['CHROMA_PASSWORD']}"
         wrong = f"{os.environ['CHROMA_USER']}:{os.environ['CHROMA_PASSWORD']}x"

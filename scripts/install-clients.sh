@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the official clients the test bed in clients/ drives — chromadb 0.6.3 (which brings the
 # real Chroma 0.6.3 server too), weaviate-client and crate — into a virtual environment at
-# .venv/clients, where tests/clients.rs looks for it.
+# .venv/clients, where tests/clients_*.rs look for it.
 # Usage: scripts/install-clients.sh [VENV_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

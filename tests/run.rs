@@ -171,10 +171,14 @@ fn a_launched_reference_server_gives_the_embedded_verdicts() {
             &[("AUTHCONFORM_BIN", common::bin())],
         );
         assert_eq!(ran.code, 0, "{target}:\n{}\n{}", ran.stdout, ran.stderr);
+        // The one timing case is a statistical verdict: on a loaded machine it is inconclusive
+        // (skipped) in one run and decided in the other, which says nothing about the server.
         let compared = authconform(&[
             "compare",
             embedded.to_str().unwrap(),
             launched.to_str().unwrap(),
+            "--allow",
+            "chroma-basic/unknown-user-as-slow-as-wrong-password",
         ]);
         assert_eq!(compared.code, 0, "{target}: {}", compared.stdout);
         assert!(

@@ -1,6 +1,8 @@
 //! Runs the authconform binary from the crate root and captures what it printed.
 #![allow(dead_code)] // each test binary uses a part of these helpers
 
+pub mod clients;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
