@@ -81,10 +81,32 @@ fn default_run_passes_and_writes_every_report_format() {
         "one testsuite per suite file"
     );
     assert_eq!(xml.matches("<testcase ").count(), cases.len());
-    assert!(
-        !xml.contains("<failure"),
-        "findings below the gate are not JUnit failures"
+    // Findings are failures of type `finding`, so CI's count matches the terminal's `N failed`;
+    // no gate failure on the reference.
+    let failed = cases.iter().filter(|c| c["status"] == "failed").count();
+    assert!(failed > 0);
+    assert_eq!(
+        xml.matches("<failure ").count(),
+        xml.matches("<failure message=\"finding below the gate")
+            .count()
     );
+    assert_eq!(xml.matches("type=\"finding\"").count(), failed);
+    assert!(
+        xml.contains(&format!("failures=\"{failed}\" errors=")),
+        "the testsuites total"
+    );
+    // Each testcase carries its file and line, and its level as a property, not in its name.
+    let first = &cases[0];
+    assert!(
+        xml.contains(&format!(
+            "file=\"{}\" line=\"{}\"",
+            first["file"].as_str().unwrap(),
+            first["line"]
+        )),
+        "{first}"
+    );
+    assert!(xml.contains("<property name=\"level\" value=\"must\"/>"));
+    assert!(!xml.contains(" (must)\""), "the level is not in the name");
     let md = read(&md);
     assert!(md.contains("| must |") && md.contains("**passed**"), "{md}");
 }
@@ -364,4 +386,25 @@ fn profile_endpoint_headers_are_sent_and_its_classes_fill_a_matrix() {
         "{}",
         refused.stderr
     );
+}
+
+#[test]
+fn junit_findings_can_still_be_written_as_skipped() {
+    let ran = authconform(&[
+        "run",
+        "scenarios/chroma/basic.yaml",
+        "-f",
+        "junit",
+        "--junit-findings",
+        "skipped",
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(!ran.stdout.contains("type=\"finding\""), "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("<skipped message=\"finding below the gate (should)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains(" failures=\"0\" "), "{}", ran.stdout);
 }

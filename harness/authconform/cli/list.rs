@@ -13,6 +13,8 @@ pub struct ListArgs {
     /// List the dialects' endpoint names and auth modes instead.
     #[arg(long)]
     endpoints: bool,
+    #[command(flatten)]
+    select: super::select::SelectArgs,
 }
 
 pub fn execute(args: ListArgs) -> Result<i32, CliError> {
@@ -39,7 +41,10 @@ pub fn execute(args: ListArgs) -> Result<i32, CliError> {
         emit(&out);
         return Ok(0);
     }
-    let suites = super::load_suites(&args.paths)?;
+    let mut suites = super::load_suites(&args.paths)?;
+    if let Some(selection) = args.select.apply(&mut suites)? {
+        let _ = writeln!(out, "selection: {selection}");
+    }
     for loaded in &suites {
         let s = &loaded.suite;
         let modes: Vec<&str> = s.modes.iter().map(|m| m.value.as_str()).collect();

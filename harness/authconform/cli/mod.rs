@@ -13,6 +13,7 @@ mod load;
 mod mutants;
 mod probe;
 mod run;
+mod select;
 mod serve;
 mod target_choice;
 mod validate;

@@ -33,6 +33,8 @@ pub struct MutantsArgs {
     /// and exits 1, like a survivor.
     #[arg(long, value_name = "N", default_value_t = authconform::mutants::MIN_INDEPENDENT)]
     min_independent: usize,
+    #[command(flatten)]
+    select: super::select::SelectArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,7 +61,10 @@ pub fn execute(args: MutantsArgs) -> Result<i32, CliError> {
         emit(&out);
         return Ok(0);
     }
-    let suites = super::load_suites(&args.paths)?;
+    let mut suites = super::load_suites(&args.paths)?;
+    if let Some(selection) = args.select.apply(&mut suites)? {
+        eprintln!("selection: {selection}");
+    }
     let flaws: Vec<Flaw> = if args.flaw.is_empty() {
         Flaw::ALL.to_vec()
     } else {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::emit;
+use super::select::SelectArgs;
 use authconform::duration::parse_duration;
 use authconform::exec::prepare::{RecordingEnv, needs_issuer, prepare};
 use authconform::exec::runner::{RunOptions, run};
@@ -68,6 +69,18 @@ pub struct RunArgs {
     /// No progress line, even on a terminal (it is never drawn when CI is set or stderr is piped).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// How JUnit shows findings below the gate: `failure` (`<failure type="finding">`, so CI's
+    /// failure count matches the terminal's) or `skipped` (`<skipped>`, CI stays green on them).
+    #[arg(long, value_name = "failure|skipped", default_value = "failure")]
+    junit_findings: JunitFindings,
+    #[command(flatten)]
+    select: SelectArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum JunitFindings {
+    Failure,
+    Skipped,
 }
 
 pub fn execute(args: RunArgs) -> Result<i32, CliError> {
@@ -94,6 +107,8 @@ pub fn execute(args: RunArgs) -> Result<i32, CliError> {
         }
         _ => suites,
     };
+    let mut suites = suites;
+    let selection = args.select.apply(&mut suites)?;
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
@@ -148,6 +163,8 @@ pub fn execute(args: RunArgs) -> Result<i32, CliError> {
     };
     let mut report = report;
     report.allow_skips = args.allow_skips;
+    report.selection = selection;
+    report.junit_findings_skipped = args.junit_findings == JunitFindings::Skipped;
     if outputs.iter().any(|(f, _)| *f == Format::Sarif) {
         report.requirements = authconform::coverage::catalogue(args.requirements.as_deref())?;
     }

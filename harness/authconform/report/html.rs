@@ -127,6 +127,12 @@ pub fn render(report: &Report) -> String {
         escape(&report.gate),
         report.duration_ms as f64 / 1000.0
     );
+    if let Some(selection) = &report.selection {
+        body.push_str(&format!(
+            "<div class=\"meta\" id=\"selection\">selection: {}</div>\n",
+            escape(selection)
+        ));
+    }
     body.push_str("<table id=\"summary\"><tr><th>passed</th><th>failed</th><th>findings (failed below the gate)</th><th>errored</th><th>skipped</th></tr>\n");
     body.push_str(&format!(
         "<tr><td class=\"num passed\" id=\"count-passed\">{}</td><td class=\"num failed\" id=\"count-failed\">{}</td>\

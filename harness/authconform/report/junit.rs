@@ -1,26 +1,33 @@
-//! JUnit XML: one `<testsuite>` per suite file. Gate failures are `<failure>`, errors `<error>`;
-//! findings below the gate are `<skipped>` with the finding as message, so they show without
-//! turning a CI test view red.
+//! JUnit XML: one `<testsuite>` per suite file, a `<testcase>` per case run with its `file` and
+//! `line` (so CI annotations land on the case) and its level as a property, not in its name (so
+//! re-levelling a case keeps its history). Gate failures are `<failure type="LEVEL">`, findings
+//! below the gate `<failure type="finding">` — the counts match the terminal's `N failed` —
+//! unless `--junit-findings skipped` asks for the older `<skipped>`; errors are `<error>`.
 
 use super::markup::escape;
 use super::{CaseStatus, Report};
 
 pub fn render(report: &Report) -> String {
+    let findings_skipped = report.junit_findings_skipped;
+    let is_failure =
+        |c: &super::CaseResult| c.status == CaseStatus::Failed && (c.gating || !findings_skipped);
+    let is_skipped = |c: &super::CaseResult| {
+        c.status == CaseStatus::Skipped || (findings_skipped && c.is_finding())
+    };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let s = &report.summary;
     out.push_str(&format!(
         "<testsuites name=\"authconform\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
         report.cases.len(),
-        s.failed - s.findings,
-        s.errored,
-        s.skipped + s.findings,
+        report.cases.iter().filter(|c| is_failure(c)).count(),
+        report.summary.errored,
+        report.cases.iter().filter(|c| is_skipped(c)).count(),
         seconds(report.duration_ms)
     ));
     for (suite, file, cases) in report.by_suite() {
-        let count = |f: &dyn Fn(&&super::CaseResult) -> bool| cases.iter().filter(|c| f(c)).count();
-        let failures = count(&|c| c.status == CaseStatus::Failed && c.gating);
+        let count = |f: &dyn Fn(&super::CaseResult) -> bool| cases.iter().filter(|c| f(c)).count();
+        let failures = count(&is_failure);
         let errors = count(&|c| c.status == CaseStatus::Errored);
-        let skipped = count(&|c| c.status == CaseStatus::Skipped || c.is_finding());
+        let skipped = count(&is_skipped);
         let time: u64 = cases.iter().map(|c| c.duration_ms).sum();
         out.push_str(&format!(
             "  <testsuite name=\"{}\" file=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{}\">\n",
@@ -31,10 +38,18 @@ pub fn render(report: &Report) -> String {
         ));
         for case in cases {
             out.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n",
-                escape(&format!("{} ({})", case.title(), case.level)),
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"{}\">\n",
+                escape(&case.title()),
                 escape(suite),
+                escape(&case.file),
+                case.line,
                 seconds(case.duration_ms)
+            ));
+            out.push_str(&format!(
+                "      <properties><property name=\"level\" value=\"{}\"/><property name=\"gating\" value=\"{}\"/><property name=\"ref\" value=\"{}\"/></properties>\n",
+                case.level,
+                case.gating,
+                escape(&case.reference)
             ));
             let detail = || {
                 let mut d = format!("ref: {}\n", case.reference);
@@ -62,13 +77,22 @@ pub fn render(report: &Report) -> String {
                     case.level,
                     escape(&detail())
                 )),
-                CaseStatus::Failed => out.push_str(&format!(
+                CaseStatus::Failed if findings_skipped => out.push_str(&format!(
                     "      <skipped message=\"{}\"/>\n",
                     escape(&format!(
                         "finding below the gate ({}): {}",
                         case.level,
                         message()
                     ))
+                )),
+                CaseStatus::Failed => out.push_str(&format!(
+                    "      <failure message=\"{}\" type=\"finding\">{}</failure>\n",
+                    escape(&format!(
+                        "finding below the gate ({}): {}",
+                        case.level,
+                        message()
+                    )),
+                    escape(&detail())
                 )),
                 CaseStatus::Skipped => out.push_str(&format!(
                     "      <skipped message=\"{}\"/>\n",

@@ -6,6 +6,9 @@ use crate::level::Level;
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let mut out = format!("## authconform: {}\n\n", report.target);
+    if let Some(selection) = &report.selection {
+        out.push_str(&format!("Selection: `{}`\n\n", selection.replace('`', "'")));
+    }
     let verdict = match report.verdict() {
         super::model::Verdict::Conformant => "passed".to_owned(),
         super::model::Verdict::GateFailed => "FAILED".to_owned(),

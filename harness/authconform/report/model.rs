@@ -112,6 +112,9 @@ pub struct Report {
     pub tool: String,
     pub target: String,
     pub gate: String,
+    /// The case filters of the run (`--case`, `--suite`, …) and how many cases they kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
     pub duration_ms: u64,
     pub interrupted: bool,
     pub summary: Summary,
@@ -122,6 +125,10 @@ pub struct Report {
     /// A run whose every case was skipped on purpose (`--allow-skips`) is conformant, not exit 3.
     #[serde(skip)]
     pub allow_skips: bool,
+    /// JUnit writes findings below the gate as `<skipped>` (`--junit-findings skipped`) instead
+    /// of `<failure type="finding">`.
+    #[serde(skip)]
+    pub junit_findings_skipped: bool,
     /// The last lines a launched server wrote, for each mode where a case failed or errored.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub target_logs: Vec<TargetLog>,
@@ -206,12 +213,14 @@ impl Report {
             tool: format!("authconform {}", env!("CARGO_PKG_VERSION")),
             target,
             gate: gate.describe(),
+            selection: None,
             duration_ms,
             interrupted,
             summary,
             cases,
             requirements: Vec::new(),
             allow_skips: false,
+            junit_findings_skipped: false,
             target_logs: Vec::new(),
             signal: None,
         }

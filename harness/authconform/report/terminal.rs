@@ -18,6 +18,9 @@ pub fn render(report: &Report, colour: bool) -> String {
         safe(&report.target),
         report.gate
     );
+    if let Some(selection) = &report.selection {
+        out.push_str(&format!("selection: {}\n", safe(selection)));
+    }
     let width = report
         .cases
         .iter()

@@ -5,6 +5,7 @@ pub mod expand;
 pub mod load;
 pub mod model;
 pub mod must_policy;
+pub mod select;
 pub mod status_word;
 pub mod template;
 pub mod validate;
