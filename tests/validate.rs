@@ -73,10 +73,12 @@ fn a_misspelt_launch_mode_is_bad_input_not_a_skipped_run() {
 
 #[test]
 fn validate_checks_profile_files_built_in_and_the_users() {
-    let ran = authconform(&["validate", "profiles/", "targets/"]);
+    let ran = authconform(&["validate", "harness/format/profiles/", "targets/"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     // The built-in ones, and the user's search-proxy profile under targets/.
-    let built_in = std::fs::read_dir(root().join("profiles")).unwrap().count();
+    let built_in = std::fs::read_dir(root().join("harness/format/profiles"))
+        .unwrap()
+        .count();
     let want = format!("{} profiles: valid", built_in + 1);
     assert!(ran.stdout.contains(&want), "{want}: {}", ran.stdout);
     let dir = scratch("gate-validate-profile");

@@ -5,12 +5,26 @@ use std::error::Error as _;
 
 /// The one way authconform makes an HTTP client: no proxy, and no redirect ever followed (a 3xx is
 /// an answer to judge, and following one could carry a request, or its credentials, to another
-/// host). `clippy.toml` forbids `reqwest::Client::builder` everywhere else.
+/// host). On a machine with no system trust store (a scratch container) the platform verifier
+/// cannot start, so only the CAs the scenarios and targets add are trusted there. `clippy.toml`
+/// forbids `reqwest::Client::builder` everywhere else.
 #[allow(clippy::disallowed_methods)]
 pub fn client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    if system_roots() {
+        builder
+    } else {
+        builder.tls_certs_only([])
+    }
+}
+
+/// Whether the platform verifier finds a trust store (it refuses to start without one). Asked once.
+#[allow(clippy::disallowed_methods)]
+fn system_roots() -> bool {
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FOUND.get_or_init(|| reqwest::Client::builder().build().is_ok())
 }
 
 /// A one-line cause for a failed request, from the whole `source()` chain.

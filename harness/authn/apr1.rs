@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn matches_apache_htpasswd_vectors() {
-        // From fixtures/vectors/htpasswd.txt (made by Apache's htpasswd -m).
+        // From vectors/htpasswd.txt (made by Apache's htpasswd -m).
         assert_eq!(
             hash(b"pass1", b"3QJbSsD3"),
             "$apr1$3QJbSsD3$A6El2U8SgcpDX3IdVmRuj."

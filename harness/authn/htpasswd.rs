@@ -178,7 +178,7 @@ impl Htpasswd {
     }
 }
 
-/// A bcrypt hash at cost 5 (the cost `htpasswd -B` uses by default), from `fixtures/vectors/htpasswd.txt`.
+/// A bcrypt hash at cost 5 (the cost `htpasswd -B` uses by default), from `vectors/htpasswd.txt`.
 const DUMMY_BCRYPT_COST_5: &str = "$2y$05$9xq98BuzB.ibZayFurtLV.ewOR76/qPFHVAj7hMrGXykXRWHN3zVO";
 
 /// Verifies `password` against one stored hash, refusing formats `accept` leaves out and bcrypt
@@ -320,8 +320,8 @@ mod tests {
 mod vectors {
     use super::*;
 
-    const FILE: &str = include_str!("../../fixtures/vectors/htpasswd.txt");
-    const PASSWORDS: &str = include_str!("../../fixtures/vectors/htpasswd.passwords.tsv");
+    const FILE: &str = include_str!("vectors/htpasswd.txt");
+    const PASSWORDS: &str = include_str!("vectors/htpasswd.passwords.tsv");
 
     fn password_of(user: &str) -> &'static str {
         PASSWORDS

@@ -148,7 +148,7 @@ pub fn derive_key(password: &[u8], salt: &[u8], iterations: u32) -> [u8; KEY_LEN
 mod tests {
     use super::*;
 
-    const VECTORS: &str = include_str!("../../fixtures/vectors/pbkdf2-sha512.json");
+    const VECTORS: &str = include_str!("vectors/pbkdf2-sha512.json");
 
     #[test]
     fn agrees_with_pythons_hashlib_on_the_vectors() {

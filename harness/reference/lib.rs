@@ -110,11 +110,24 @@ pub async fn start(app: axum::Router) -> std::io::Result<Running> {
 }
 
 /// How the reference servers make an outbound HTTP client (OIDC discovery, key sets): no proxy and
-/// no redirect followed, like the harness's own client. `clippy.toml` forbids the bare builder
-/// everywhere else.
+/// no redirect followed, like the harness's own client; on a machine with no system trust store
+/// (a scratch container), only the CAs added later are trusted. `clippy.toml` forbids the bare
+/// builder everywhere else.
 #[allow(clippy::disallowed_methods)]
 pub(crate) fn client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    if system_roots() {
+        builder
+    } else {
+        builder.tls_certs_only([])
+    }
+}
+
+/// Whether the platform verifier finds a trust store (it refuses to start without one). Asked once.
+#[allow(clippy::disallowed_methods)]
+fn system_roots() -> bool {
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FOUND.get_or_init(|| reqwest::Client::builder().build().is_ok())
 }

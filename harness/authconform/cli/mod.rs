@@ -10,11 +10,13 @@ mod jwks;
 mod jwt;
 mod list;
 mod load;
+mod manual;
 mod mutants;
 mod probe;
 mod run;
 mod select;
 mod serve;
+mod suites;
 mod target_choice;
 mod validate;
 
@@ -56,6 +58,9 @@ enum Command {
     Probe(probe::ProbeArgs),
     Baseline(baseline::BaselineArgs),
     Dialects(dialects::DialectsArgs),
+    Suites(suites::SuitesArgs),
+    Completions(manual::CompletionsArgs),
+    Man(manual::ManArgs),
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
@@ -106,6 +111,9 @@ pub fn dispatch() -> i32 {
 fn execute(command: Command) -> Result<i32, CliError> {
     match command {
         Command::Run(args) => run::execute(args),
+        Command::Suites(args) => suites::execute(args),
+        Command::Completions(args) => manual::completions(args),
+        Command::Man(args) => manual::man(args),
         Command::Validate(args) => validate::execute(args),
         Command::List(args) => list::execute(args),
         Command::Compare(args) => compare::execute(args),

@@ -73,8 +73,29 @@ pub struct RunArgs {
     /// failure count matches the terminal's) or `skipped` (`<skipped>`, CI stays green on them).
     #[arg(long, value_name = "failure|skipped", default_value = "failure")]
     junit_findings: JunitFindings,
+    /// Colour the terminal report: `auto` (on a terminal, unless NO_COLOR is set and not empty,
+    /// or TERM is dumb), `always`, `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: Color,
     #[command(flatten)]
     select: SelectArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<Color> for terminal::ColorChoice {
+    fn from(c: Color) -> Self {
+        match c {
+            Color::Auto => terminal::ColorChoice::Auto,
+            Color::Always => terminal::ColorChoice::Always,
+            Color::Never => terminal::ColorChoice::Never,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -184,9 +205,12 @@ pub fn execute(args: RunArgs) -> Result<i32, CliError> {
         }
     }
     if !to_stdout {
-        let colour = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none()
-            && std::env::var("TERM").map_or(true, |t| t != "dumb");
+        let colour = terminal::colour_wanted(
+            args.color.into(),
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        );
         emit(&redactor.redact(&terminal::render(&report, colour)));
     }
     if let Some(applied) = applied {

@@ -48,13 +48,21 @@ pub fn render(report: &Report) -> String {
         .collect();
     if !problems.is_empty() {
         out.push_str("\n| | level | suite | case | ref | expected | actual |\n|---|---|---|---|---|---|---|\n");
-        for c in problems {
+        // Gate failures first; a job summary holds at most 1 MiB, so the table is capped.
+        let mut problems = problems;
+        problems.sort_by_key(|c| match c.status {
+            CaseStatus::Failed if c.gating => 0,
+            CaseStatus::Errored => 1,
+            _ => 2,
+        });
+        let left_out = problems.len().saturating_sub(MAX_ROWS);
+        for c in problems.into_iter().take(MAX_ROWS) {
             let mark = match c.status {
                 CaseStatus::Errored => "error",
                 _ if c.gating => "FAIL",
                 _ => "finding",
             };
-            let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+            let cell = cell_text;
             out.push_str(&format!(
                 "| {mark} | {} | {} | {} | {} | {} | {} |\n",
                 c.level,
@@ -65,6 +73,69 @@ pub fn render(report: &Report) -> String {
                 cell(c.actual.as_deref().or(c.reason.as_deref()).unwrap_or(""))
             ));
         }
+        if left_out > 0 {
+            out.push_str(&format!(
+                "\n… and {left_out} more failures, findings and errors: see the JSON or HTML report.\n"
+            ));
+        }
     }
     out
+}
+
+/// Rows of the failure table a summary shows at most.
+pub const MAX_ROWS: usize = 200;
+
+/// A table cell: markup a job summary would render (`<script>`, `<img …>`) escaped, pipes and
+/// line breaks made harmless, and at most 300 characters.
+fn cell_text(s: &str) -> String {
+    let mut text: String = s.chars().take(300).collect();
+    if s.chars().count() > 300 {
+        text.push('…');
+    }
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::level::Gate;
+    use crate::report::CaseResult;
+
+    #[test]
+    fn cells_are_escaped_and_the_table_capped() {
+        let mut cases: Vec<CaseResult> = (0..MAX_ROWS + 5)
+            .map(|i| {
+                let mut c = CaseResult::sample(&format!("c{i}"), Level::Should, CaseStatus::Failed);
+                c.gating = false;
+                c.actual = Some("<img src=x onerror=alert(1)> | a\nb".into());
+                c
+            })
+            .collect();
+        let gated = CaseResult::sample("gate-failure", Level::Must, CaseStatus::Failed);
+        cases.push(gated);
+        let report = Report::new("t".into(), &Gate::parse("must").unwrap(), 0, false, cases);
+        let md = render(&report);
+        assert!(!md.contains("<img"), "{md}");
+        assert!(md.contains("&lt;img src=x onerror=alert(1)&gt; \\| a b"));
+        assert_eq!(
+            md.matches("| finding |").count() + md.matches("| FAIL |").count(),
+            MAX_ROWS
+        );
+        let first_row = md
+            .lines()
+            .find(|l| l.starts_with("| FAIL") || l.starts_with("| finding"))
+            .unwrap();
+        assert!(
+            first_row.starts_with("| FAIL |"),
+            "gate failures first: {first_row}"
+        );
+        assert!(
+            md.contains("… and 6 more failures, findings and errors"),
+            "{md}"
+        );
+    }
 }

@@ -3,6 +3,32 @@
 use super::markup::terminal_safe as safe;
 use super::{CaseStatus, Report};
 
+/// `--color`: `auto` colours a terminal only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour: `always` and `never` as said; `auto` on a terminal, unless `NO_COLOR` is set
+/// to a non-empty value (no-color.org: an empty one does not count) or `TERM` is `dumb`.
+pub fn colour_wanted(
+    choice: ColorChoice,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
 /// Renders the report; `colour` adds ANSI colours. `verbose` also lists passed cases' requests.
 pub fn render(report: &Report, colour: bool) -> String {
     let paint = |code: &str, text: &str| {
@@ -110,4 +136,37 @@ pub fn render(report: &Report, colour: bool) -> String {
     // The plain closing line CI tools read.
     out.push_str(&format!("{} passed, {} failed\n", s.passed, s.failed));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_terminal_no_color_and_term() {
+        use std::ffi::OsStr;
+        let auto = |tty, no: Option<&str>, term: Option<&str>| {
+            colour_wanted(
+                ColorChoice::Auto,
+                tty,
+                no.map(OsStr::new),
+                term.map(OsStr::new),
+            )
+        };
+        assert!(auto(true, None, Some("xterm")));
+        assert!(!auto(false, None, Some("xterm")));
+        assert!(!auto(true, Some("1"), None));
+        assert!(
+            auto(true, Some(""), None),
+            "an empty NO_COLOR does not count"
+        );
+        assert!(!auto(true, None, Some("dumb")));
+        assert!(colour_wanted(
+            ColorChoice::Always,
+            false,
+            Some(OsStr::new("1")),
+            None
+        ));
+        assert!(!colour_wanted(ColorChoice::Never, true, None, None));
+    }
 }

@@ -1,6 +1,6 @@
 //! Dialect profiles: a server family described in YAML — its endpoints, its auth modes, the
 //! credential store a launched server is given, its readiness endpoint and the refusal it
-//! promises. The built-in profiles (`profiles/*.yaml`) are compiled into the binary; a target file
+//! promises. The built-in profiles (`harness/format/profiles/*.yaml`) are compiled into the binary; a target file
 //! may name a profile file of the user's instead.
 //!
 //! A profile is loaded once and kept for the life of the process (`&'static`): dialects are
@@ -18,19 +18,16 @@ use crate::diagnostic::Diagnostic;
 use crate::input::read_text;
 use crate::yaml::{Document, parse_yaml_as};
 
-/// The built-in profiles, as shipped in `profiles/`.
+/// The built-in profiles, as shipped in `harness/format/profiles/`.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("chroma", include_str!("../../../profiles/chroma.yaml")),
-    ("weaviate", include_str!("../../../profiles/weaviate.yaml")),
-    ("cratedb", include_str!("../../../profiles/cratedb.yaml")),
-    ("generic", include_str!("../../../profiles/generic.yaml")),
-    (
-        "http-basic",
-        include_str!("../../../profiles/http-basic.yaml"),
-    ),
-    ("bearer", include_str!("../../../profiles/bearer.yaml")),
-    ("api-key", include_str!("../../../profiles/api-key.yaml")),
-    ("jwt", include_str!("../../../profiles/jwt.yaml")),
+    ("chroma", include_str!("../profiles/chroma.yaml")),
+    ("weaviate", include_str!("../profiles/weaviate.yaml")),
+    ("cratedb", include_str!("../profiles/cratedb.yaml")),
+    ("generic", include_str!("../profiles/generic.yaml")),
+    ("http-basic", include_str!("../profiles/http-basic.yaml")),
+    ("bearer", include_str!("../profiles/bearer.yaml")),
+    ("api-key", include_str!("../profiles/api-key.yaml")),
+    ("jwt", include_str!("../profiles/jwt.yaml")),
 ];
 
 #[derive(Debug, Deserialize)]
