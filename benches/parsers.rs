@@ -146,5 +146,46 @@ fn records(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, basic, bearer, www_authenticate, records);
+/// The decoder behind Basic parsing, alone: base64-simd (what `parse_basic` uses) beside the
+/// `base64` crate, both into a stack buffer, in the same run — the figure that decides whether the
+/// extra crate stays.
+fn base64_decoders(c: &mut Criterion) {
+    let typical = STANDARD.encode("admin:acpw-0123456789abcdefghijklmn");
+    let long = STANDARD.encode("u".repeat(90));
+    for (label, encoded) in [("typical", &typical), ("90B", &long)] {
+        let mut group = c.benchmark_group(format!("base64-decode/{label}"));
+        group.bench_function("base64-simd", |b| {
+            b.iter(|| {
+                let mut out = [0u8; 126];
+                let decoded = base64_simd::STANDARD
+                    .decode(
+                        black_box(encoded.as_bytes()),
+                        base64_simd::Out::from_slice(&mut out),
+                    )
+                    .unwrap();
+                black_box(decoded.len())
+            })
+        });
+        group.bench_function("base64", |b| {
+            b.iter(|| {
+                let mut out = [0u8; 126];
+                black_box(
+                    STANDARD
+                        .decode_slice(black_box(encoded.as_bytes()), &mut out)
+                        .unwrap(),
+                )
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(
+    benches,
+    basic,
+    base64_decoders,
+    bearer,
+    www_authenticate,
+    records
+);
 criterion_main!(benches);

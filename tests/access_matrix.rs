@@ -69,5 +69,13 @@ fn the_html_report_draws_each_access_matrix() {
         .find(|l| l.starts_with("<tr><th>ian</th>"))
         .expect("a row for ian");
     assert_eq!(ian.matches("class=\"num passed\"").count(), 6, "{ian}");
-    assert!(ian.contains(">403</td>"), "{ian}");
+    assert!(
+        ian.contains(">403</a></td>"),
+        "cells link to their case rows: {ian}"
+    );
+    assert!(ian.contains("<a href=\"#case-"), "{ian}");
+    assert!(
+        html.contains("<p class=\"legend\">"),
+        "the matrix has a legend"
+    );
 }

@@ -12,26 +12,28 @@ pub fn unix_now() -> i64 {
 /// Why a duration was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
-    #[error("{0:?} is not a duration: write 500ms, 10s or 2m")]
-    NotANumber(String),
-    #[error("{0:?} is not a time unit: use ms, s or m")]
-    UnknownUnit(String),
+    #[error("{text:?} is not a duration ({why}): write e.g. 500ms, 10s, 2m, 1m30s or 1h")]
+    Invalid { text: String, why: String },
     #[error("{0:?} is zero: a duration must be positive")]
     Zero(String),
 }
 
+/// A duration as humantime reads it (`500ms`, `10s`, `2m`, `1m30s`, `1h`, `2min`), or a bare
+/// number of seconds (`10`). Zero is refused.
 pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let n: u64 = number
-        .parse()
-        .map_err(|_| DurationError::NotANumber(text.to_owned()))?;
-    let d = match unit.trim() {
-        "ms" => Duration::from_millis(n),
-        "s" | "" => Duration::from_secs(n),
-        "m" | "min" => Duration::from_secs(n.saturating_mul(60)),
-        other => return Err(DurationError::UnknownUnit(other.to_owned())),
+    let d = if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        t.parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|e| DurationError::Invalid {
+                text: text.to_owned(),
+                why: e.to_string(),
+            })?
+    } else {
+        humantime::parse_duration(t).map_err(|e| DurationError::Invalid {
+            text: text.to_owned(),
+            why: e.to_string(),
+        })?
     };
     if d.is_zero() {
         return Err(DurationError::Zero(text.to_owned()));
@@ -49,13 +51,14 @@ mod tests {
         assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
         assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("2min"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("ten").is_err());
-        assert!(
-            parse_duration("5h")
-                .unwrap_err()
-                .to_string()
-                .contains("\"h\"")
-        );
+        assert!(parse_duration("0").is_err());
+        let wrong = parse_duration("ten").unwrap_err().to_string();
+        assert!(wrong.starts_with("\"ten\" is not a duration ("), "{wrong}");
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("").is_err());
     }
 }

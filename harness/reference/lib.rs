@@ -93,7 +93,11 @@ impl Drop for Running {
 
 /// Serves `app` on an ephemeral port of 127.0.0.1.
 pub async fn start(app: axum::Router) -> std::io::Result<Running> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    start_on(app, TcpListener::bind(("127.0.0.1", 0)).await?).await
+}
+
+/// Serves `app` on a listener already bound (a fixed port the caller chose).
+pub async fn start_on(app: axum::Router, listener: TcpListener) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

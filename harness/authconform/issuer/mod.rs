@@ -1,5 +1,6 @@
-//! The mock OpenID Connect issuer (wiremock) on 127.0.0.1: discovery, the JWKS, an attacker's JWKS
-//! and a token endpoint, answering as its [`state`] says and counting what it is asked.
+//! The mock OpenID Connect issuer on 127.0.0.1 (one catch-all axum route): discovery, the JWKS, an
+//! attacker's JWKS and a token endpoint, answering as its [`state`] says and counting what it is
+//! asked.
 
 pub mod state;
 pub mod tls_front;
@@ -8,8 +9,9 @@ pub mod token;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use std::collections::BTreeMap;
 
@@ -54,7 +56,7 @@ pub enum IssuerError {
 
 /// A running mock issuer; dropping it stops the server.
 pub struct Issuer {
-    server: MockServer,
+    server: crate::reference::Running,
     shared: Arc<Shared>,
     attacker_jwks_url: String,
     /// HTTPS fronts by the certificate they present, started when a suite asks for one.
@@ -72,24 +74,22 @@ impl Issuer {
 
     /// Starts on 127.0.0.1:`port` (0: a free port).
     pub async fn start(keys: Arc<KeyRing>, port: u16) -> Result<Issuer, IssuerError> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
             .map_err(|source| IssuerError::Listen { port, source })?;
-        let server = MockServer::builder()
-            .listener(listener)
-            .disable_request_recording()
-            .start()
-            .await;
         let shared = Arc::new(Shared {
             keys,
             state: Mutex::new(IssuerState::default()),
             url: OnceLock::new(),
         });
-        let _ = shared.url.set(server.uri());
-        Mock::given(any())
-            .respond_with(Responder(shared.clone()))
-            .mount(&server)
-            .await;
-        let attacker_jwks_url = format!("{}{ATTACKER_JWKS_PATH}", server.uri());
+        let app = axum::Router::new()
+            .fallback(respond)
+            .with_state(shared.clone());
+        let server = crate::reference::start_on(app, listener)
+            .await
+            .map_err(|source| IssuerError::Listen { port, source })?;
+        let _ = shared.url.set(server.base_url());
+        let attacker_jwks_url = format!("{}{ATTACKER_JWKS_PATH}", server.base_url());
         Ok(Issuer {
             server,
             shared,
@@ -113,7 +113,7 @@ impl Issuer {
         if let Some(front) = fronts.get(&which) {
             return Ok(front.url.clone());
         }
-        let front = TlsFront::start(lab.pki.server(which), *self.server.address())?;
+        let front = TlsFront::start(lab.pki.server(which), self.server.addr)?;
         let url = front.url.clone();
         fronts.insert(which, front);
         Ok(url)
@@ -159,47 +159,88 @@ impl Issuer {
     }
 }
 
-struct Responder(Arc<Shared>);
+/// The largest token request body read (a form of a few fields).
+const MAX_BODY: usize = 64 * 1024;
 
-impl Respond for Responder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let shared = &self.0;
-        let issuer = shared.url.get().cloned().unwrap_or_default();
-        let path = request.url.path().to_owned();
+/// Every request: counted, answered as the state says, after the state's delay.
+async fn respond(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let issuer = shared.url.get().cloned().unwrap_or_default();
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let body = if parts.method == axum::http::Method::POST {
+        axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
+    // The state lock is not held across the delay.
+    let (answer, delay) = {
         let mut state = shared.state();
         state.count(&path);
-        let delay = state.delay;
-        let json = |status: u16, body: &serde_json::Value| {
-            ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
-        };
-        let answer = match (request.method.as_str(), path.as_str()) {
-            ("GET", DISCOVERY_PATH) => json(200, &discovery(&issuer)),
-            ("GET", JWKS_PATH) => {
-                let (status, content_type, body) = state.jwks_answer(&shared.keys);
-                let mut t = ResponseTemplate::new(status).set_body_raw(body, content_type);
-                if !state.cache_control.is_empty() && status == 200 {
-                    t = t.insert_header("cache-control", state.cache_control.as_str());
-                }
-                t
+        let answer = answer(&shared, &state, &issuer, &parts, &path, &body);
+        (answer, state.delay)
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    answer
+}
+
+fn with_type(status: u16, content_type: &str, body: impl Into<axum::body::Body>) -> Response {
+    let mut response = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        body.into(),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+fn answer(
+    shared: &Shared,
+    state: &IssuerState,
+    issuer: &str,
+    parts: &axum::http::request::Parts,
+    path: &str,
+    body: &[u8],
+) -> Response {
+    let json = |status: u16, body: &serde_json::Value| {
+        with_type(status, "application/json", body.to_string())
+    };
+    match (parts.method.as_str(), path) {
+        ("GET", DISCOVERY_PATH) => json(200, &discovery(issuer)),
+        ("GET", JWKS_PATH) => {
+            let (status, content_type, body) = state.jwks_answer(&shared.keys);
+            let mut response = with_type(status, content_type, body);
+            if !state.cache_control.is_empty()
+                && status == 200
+                && let Ok(value) = HeaderValue::from_str(&state.cache_control)
+            {
+                response.headers_mut().insert(header::CACHE_CONTROL, value);
             }
-            ("GET", ATTACKER_JWKS_PATH) => json(200, &shared.keys.jwks(&[KeyId::Attacker])),
-            ("POST", TOKEN_PATH) => {
-                let authorization = request
-                    .headers
-                    .get("authorization")
-                    .and_then(|v| v.to_str().ok());
-                let now = unix_now();
-                let ctx = ForgeContext {
-                    keys: &shared.keys,
-                    attacker_jwks_url: "",
-                    now,
-                };
-                let (status, body) =
-                    token::grant(&request.body, authorization, &state, &issuer, &ctx);
-                json(status, &body).insert_header("cache-control", "no-store")
-            }
-            _ => ResponseTemplate::new(404).set_body_raw("not found\n", "text/plain"),
-        };
-        answer.set_delay(delay)
+            response
+        }
+        ("GET", ATTACKER_JWKS_PATH) => json(200, &shared.keys.jwks(&[KeyId::Attacker])),
+        ("POST", TOKEN_PATH) => {
+            let authorization = parts
+                .headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok());
+            let ctx = ForgeContext {
+                keys: &shared.keys,
+                attacker_jwks_url: "",
+                now: unix_now(),
+            };
+            let (status, body) = token::grant(body, authorization, state, issuer, &ctx);
+            let mut response = json(status, &body);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        _ => with_type(404, "text/plain", "not found\n"),
     }
 }

@@ -112,7 +112,7 @@ pub fn credentials_of(
             let token = token.ok_or(NoLoadCredentials(
                 "the load run's token is missing".to_owned(),
             ))?;
-            let wrong = format!("{}x", &token[..token.len().saturating_sub(1)]);
+            let wrong = wrong_token(&token);
             Ok((
                 valid(in_transport(own, &token)),
                 vec![
@@ -125,6 +125,17 @@ pub fn credentials_of(
             "no load credentials for store {store:?}"
         ))),
     }
+}
+
+/// The token with its last character changed — to `x`, or to `y` when it already ends in `x`
+/// (a random token does, one time in 62, and the "wrong" token was then the right one).
+fn wrong_token(token: &str) -> String {
+    let mut chars: Vec<char> = token.chars().collect();
+    match chars.last_mut() {
+        Some(last) => *last = if *last == 'x' { 'y' } else { 'x' },
+        None => chars.push('x'),
+    }
+    chars.into_iter().collect()
 }
 
 /// A rotation of `slots` requests with `invalid_percent` of them invalid, spread evenly.
@@ -186,6 +197,15 @@ mod tests {
         assert_eq!(valid.headers[0].0, "X-Chroma-Token");
         assert_ne!(invalid[0].headers[0].1, valid.headers[0].1);
         assert!(invalid[1].headers.is_empty());
+    }
+
+    #[test]
+    fn the_wrong_token_always_differs() {
+        for token in ["abc", "abx", "x", "", "ab\u{e9}"] {
+            let wrong = wrong_token(token);
+            assert_ne!(wrong, token);
+            assert_eq!(wrong.chars().count(), token.chars().count().max(1));
+        }
     }
 
     #[test]

@@ -4,127 +4,136 @@
 //! below the gate `<failure type="finding">` — the counts match the terminal's `N failed` —
 //! unless `--junit-findings skipped` asks for the older `<skipped>`; errors are `<error>`.
 
-use super::markup::escape;
-use super::{CaseStatus, Report};
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
+
+use super::{CaseResult, CaseStatus, Report};
 
 pub fn render(report: &Report) -> String {
     let findings_skipped = report.junit_findings_skipped;
-    let is_failure =
-        |c: &super::CaseResult| c.status == CaseStatus::Failed && (c.gating || !findings_skipped);
-    let is_skipped = |c: &super::CaseResult| {
-        c.status == CaseStatus::Skipped || (findings_skipped && c.is_finding())
-    };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"authconform\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
-        report.cases.len(),
-        report.cases.iter().filter(|c| is_failure(c)).count(),
-        report.summary.errored,
-        report.cases.iter().filter(|c| is_skipped(c)).count(),
-        seconds(report.duration_ms)
-    ));
+    let mut junit = quick_junit::Report::new("authconform");
+    junit.set_time(Duration::from_millis(report.duration_ms));
     for (suite, file, cases) in report.by_suite() {
-        let count = |f: &dyn Fn(&super::CaseResult) -> bool| cases.iter().filter(|c| f(c)).count();
-        let failures = count(&is_failure);
-        let errors = count(&|c| c.status == CaseStatus::Errored);
-        let skipped = count(&is_skipped);
+        let mut test_suite = TestSuite::new(suite);
+        test_suite.extra.insert("file".into(), file.into());
         let time: u64 = cases.iter().map(|c| c.duration_ms).sum();
-        out.push_str(&format!(
-            "  <testsuite name=\"{}\" file=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{}\">\n",
-            escape(suite),
-            escape(file),
-            cases.len(),
-            seconds(time)
-        ));
+        test_suite.set_time(Duration::from_millis(time));
         for case in cases {
-            out.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"{}\">\n",
-                escape(&case.title()),
-                escape(suite),
-                escape(&case.file),
-                case.line,
-                seconds(case.duration_ms)
-            ));
-            out.push_str(&format!(
-                "      <properties><property name=\"level\" value=\"{}\"/><property name=\"gating\" value=\"{}\"/><property name=\"ref\" value=\"{}\"/></properties>\n",
-                case.level,
-                case.gating,
-                escape(&case.reference)
-            ));
-            let detail = || {
-                let mut d = format!("ref: {}\n", case.reference);
-                if let Some(r) = &case.request {
-                    d.push_str(&format!("request: {r}\n"));
-                }
-                for m in &case.mismatches {
-                    d.push_str(&format!(
-                        "{}: expected {}, got {}\n",
-                        m.what, m.expected, m.actual
-                    ));
-                }
-                d
-            };
-            let message = || {
-                let expected = case.expected.as_deref().unwrap_or_default();
-                let actual = case.actual.as_deref().unwrap_or_default();
-                format!("expected {expected}; got {actual}")
-            };
-            match case.status {
-                CaseStatus::Passed => {}
-                CaseStatus::Failed if case.gating => out.push_str(&format!(
-                    "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                    escape(&message()),
-                    case.level,
-                    escape(&detail())
-                )),
-                CaseStatus::Failed if findings_skipped => out.push_str(&format!(
-                    "      <skipped message=\"{}\"/>\n",
-                    escape(&format!(
-                        "finding below the gate ({}): {}",
-                        case.level,
-                        message()
-                    ))
-                )),
-                CaseStatus::Failed => out.push_str(&format!(
-                    "      <failure message=\"{}\" type=\"finding\">{}</failure>\n",
-                    escape(&format!(
-                        "finding below the gate ({}): {}",
-                        case.level,
-                        message()
-                    )),
-                    escape(&detail())
-                )),
-                CaseStatus::Skipped => out.push_str(&format!(
-                    "      <skipped message=\"{}\"/>\n",
-                    escape(case.reason.as_deref().unwrap_or("skipped"))
-                )),
-                CaseStatus::Errored => out.push_str(&format!(
-                    "      <error message=\"{}\" type=\"errored\">{}</error>\n",
-                    escape(case.reason.as_deref().unwrap_or("errored")),
-                    escape(&detail())
-                )),
-            }
-            out.push_str("    </testcase>\n");
+            test_suite.add_test_case(test_case(suite, case, findings_skipped));
         }
-        out.push_str("  </testsuite>\n");
+        junit.add_test_suite(test_suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    junit.to_string().unwrap_or_else(|e| {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- cannot write JUnit: {e} -->\n")
+    })
 }
 
-fn seconds(ms: u64) -> String {
-    format!("{:.3}", ms as f64 / 1000.0)
+fn test_case(suite: &str, case: &CaseResult, findings_skipped: bool) -> TestCase {
+    let detail = || {
+        let mut d = format!("ref: {}\n", case.reference);
+        if let Some(r) = &case.request {
+            d.push_str(&format!("request: {r}\n"));
+        }
+        for m in &case.mismatches {
+            d.push_str(&format!(
+                "{}: expected {}, got {}\n",
+                m.what, m.expected, m.actual
+            ));
+        }
+        d
+    };
+    let message = || {
+        let expected = case.expected.as_deref().unwrap_or_default();
+        let actual = case.actual.as_deref().unwrap_or_default();
+        format!("expected {expected}; got {actual}")
+    };
+    let finding = || format!("finding below the gate ({}): {}", case.level, message());
+    let status = match case.status {
+        CaseStatus::Passed => TestCaseStatus::success(),
+        CaseStatus::Failed if case.gating => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(message())
+                .set_type(case.level.name())
+                .set_description(detail());
+            s
+        }
+        CaseStatus::Failed if findings_skipped => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(finding());
+            s
+        }
+        CaseStatus::Failed => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(finding())
+                .set_type("finding")
+                .set_description(detail());
+            s
+        }
+        CaseStatus::Skipped => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(case.reason.as_deref().unwrap_or("skipped"));
+            s
+        }
+        CaseStatus::Errored => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_message(case.reason.as_deref().unwrap_or("errored"))
+                .set_type("errored")
+                .set_description(detail());
+            s
+        }
+    };
+    let mut test_case = TestCase::new(case.title(), status);
+    test_case
+        .set_classname(suite)
+        .set_time(Duration::from_millis(case.duration_ms));
+    test_case
+        .extra
+        .insert("file".into(), case.file.as_str().into());
+    test_case
+        .extra
+        .insert("line".into(), case.line.to_string().into());
+    test_case.add_properties([
+        Property::new("level", case.level.name()),
+        Property::new("gating", case.gating.to_string()),
+        Property::new("ref", case.reference.as_str()),
+    ]);
+    test_case
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::level::{Gate, Level};
 
     #[test]
-    fn escapes_markup_and_control_characters() {
-        assert_eq!(
-            escape("a<b & \"c\" \u{1}"),
-            "a&lt;b &amp; &quot;c&quot; \u{FFFD}"
+    fn counts_follow_the_statuses_and_text_is_escaped() {
+        let mut finding = CaseResult::sample("odd", Level::Should, CaseStatus::Failed);
+        finding.gating = false;
+        finding.actual = Some("<b>\u{1}&\"".into());
+        let gate = CaseResult::sample("bad", Level::Must, CaseStatus::Failed);
+        let passed = CaseResult::sample("fine", Level::Must, CaseStatus::Passed);
+        let mut report = Report::new(
+            "t".into(),
+            &Gate::parse("must").unwrap(),
+            5,
+            false,
+            vec![finding, gate, passed],
         );
+        let xml = render(&report);
+        assert!(
+            xml.contains("tests=\"3\"") && xml.contains("failures=\"2\""),
+            "{xml}"
+        );
+        assert!(xml.contains("type=\"finding\""), "{xml}");
+        assert!(xml.contains("&lt;b&gt;"), "{xml}");
+        assert!(
+            !xml.contains('\u{1}'),
+            "no control character reaches the XML"
+        );
+        report.junit_findings_skipped = true;
+        let xml = render(&report);
+        assert!(xml.contains("failures=\"1\""), "{xml}");
+        assert!(xml.contains("skipped=\"1\""), "{xml}");
     }
 }
