@@ -14,6 +14,8 @@ which cells must connect is the caller's matrix (tests/clients_chroma.rs).
 import os
 import sys
 
+import testbed
+
 import chromadb
 from chromadb.config import Settings
 from chromadb.errors import ChromaAuthError
@@ -120,14 +122,10 @@ def main():
         ("wrong credentials: the client's auth error", refused, wrong),
         ("no credentials: the client's auth error", refused, None),
     ]
-    failed = 0
-    for title, case, credentials in cases:
-        try:
-            print(f"  pass  chroma {auth:<20} {title} ({case(port, auth, credentials)})")
-        except Exception as e:  # noqa: BLE001 - every failure is a finding of this test bed
-            failed += 1
-            print(f"  FAIL  chroma {auth:<20} {title}: {type(e).__name__}: {e}")
-    sys.exit(failed)
+    testbed.run(
+        f"chroma {auth:<20}",
+        [(title, lambda case=case, c=c: case(port, auth, c)) for title, case, c in cases],
+    )
 
 
 if __name__ == "__main__":

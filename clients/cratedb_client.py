@@ -17,6 +17,8 @@ Secrets come from the environment, never the command line. Each case prints one 
 import os
 import sys
 
+import testbed
+
 from crate import client as crate
 from crate.client.exceptions import ConnectionError as CrateConnectionError
 from crate.client.exceptions import ProgrammingError
@@ -118,14 +120,7 @@ SETUPS = {"trust": trust, "password": password, "jwt": jwt, "cert": cert}
 
 def main():
     url, setup = sys.argv[1], sys.argv[2]
-    failed = 0
-    for title, case in SETUPS[setup](url):
-        try:
-            print(f"  pass  cratedb {setup:<9} {title} ({case()})")
-        except Exception as e:  # noqa: BLE001 - every failure is a finding of this test bed
-            failed += 1
-            print(f"  FAIL  cratedb {setup:<9} {title}: {type(e).__name__}: {' '.join(str(e).split())[:200]}")
-    sys.exit(failed)
+    testbed.run(f"cratedb {setup:<9}", SETUPS[setup](url))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import os
 import sys
 import warnings
 
+import testbed
+
 warnings.filterwarnings("ignore")  # the v3 client's deprecation banner is not a finding
 
 import weaviate  # noqa: E402
@@ -150,14 +152,7 @@ SETUPS = {"adminlist": adminlist, "anonymous": anonymous, "oidc": oidc}
 
 def main():
     url, setup = sys.argv[1], sys.argv[2]
-    failed = 0
-    for title, case in SETUPS[setup](url):
-        try:
-            print(f"  pass  weaviate {setup:<10} {title} ({case()})")
-        except Exception as e:  # noqa: BLE001 - every failure is a finding of this test bed
-            failed += 1
-            print(f"  FAIL  weaviate {setup:<10} {title}: {type(e).__name__}: {' '.join(str(e).split())[:200]}")
-    sys.exit(failed)
+    testbed.run(f"weaviate {setup:<10}", SETUPS[setup](url))
 
 
 if __name__ == "__main__":

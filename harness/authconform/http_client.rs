@@ -3,28 +3,11 @@
 
 use std::error::Error as _;
 
-/// The one way authconform makes an HTTP client: no proxy, and no redirect ever followed (a 3xx is
-/// an answer to judge, and following one could carry a request, or its credentials, to another
-/// host). On a machine with no system trust store (a scratch container) the platform verifier
-/// cannot start, so only the CAs the scenarios and targets add are trusted there. `clippy.toml`
-/// forbids `reqwest::Client::builder` everywhere else.
-#[allow(clippy::disallowed_methods)]
+/// The one way authconform makes an HTTP client: the reference crate's builder (no proxy, no
+/// redirect followed, the given CAs alone where the machine has no trust store), the lowest crate
+/// with an HTTP stack, so both sides of a run build clients alike.
 pub fn client_builder() -> reqwest::ClientBuilder {
-    let builder = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none());
-    if system_roots() {
-        builder
-    } else {
-        builder.tls_certs_only([])
-    }
-}
-
-/// Whether the platform verifier finds a trust store (it refuses to start without one). Asked once.
-#[allow(clippy::disallowed_methods)]
-fn system_roots() -> bool {
-    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *FOUND.get_or_init(|| reqwest::Client::builder().build().is_ok())
+    crate::reference::client_builder()
 }
 
 /// A one-line cause for a failed request, from the whole `source()` chain.

@@ -113,12 +113,14 @@ pub async fn start_on(app: axum::Router, listener: TcpListener) -> std::io::Resu
     Ok(Running::new(addr, tx, task, false))
 }
 
-/// How the reference servers make an outbound HTTP client (OIDC discovery, key sets): no proxy and
-/// no redirect followed, like the harness's own client; on a machine with no system trust store
-/// (a scratch container), only the CAs added later are trusted. `clippy.toml` forbids the bare
-/// builder everywhere else.
+/// How every outbound HTTP client starts — the reference servers' (OIDC discovery, key sets) and,
+/// through `authconform::http_client`, the harness's: no proxy, and no redirect ever followed (a
+/// 3xx is an answer to judge, and following one could carry a request, or its credentials, to
+/// another host). On a machine with no system trust store (a scratch container) the platform
+/// verifier cannot start, so only the CAs added later are trusted there. `clippy.toml` forbids the
+/// bare builder everywhere else.
 #[allow(clippy::disallowed_methods)]
-pub(crate) fn client_builder() -> reqwest::ClientBuilder {
+pub fn client_builder() -> reqwest::ClientBuilder {
     let builder = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none());
