@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use authconform::authn::pbkdf2_record::Pbkdf2Record;
 use authconform::provision::pki::{Pki, ServerCert};
-use common::clients::{Server, authconform_server, drive, python, serve};
-use common::{authconform, scratch, write_file};
+use common::clients::{drive, forge, jwks_serve, python, serve};
+use common::{scratch, write_file};
 
 const PASSWORD: &str = "crate-clients-alice-pw-1";
 const AUDIENCE: &str = "authconform-client";
@@ -95,16 +95,7 @@ fn a_reference_that_takes_any_password_fails_the_crate_client() {
 fn jwt_run(flaws: &[&'static str]) -> (i32, String) {
     let python = python().expect("checked by the caller");
     let dir = scratch(&format!("clients-cratedb-jwt{}", flaws.join("-")));
-    let keys = dir.join("keys.json");
-    let issuer: Server = authconform_server(
-        [
-            OsStr::new("jwks"),
-            OsStr::new("serve"),
-            OsStr::new("--keys"),
-            keys.as_os_str(),
-        ],
-        5,
-    );
+    let issuer = jwks_serve(&dir, &[]);
     let iss = issuer.banner_value("issuer:");
     let conf = settings(
         &dir,
@@ -115,14 +106,7 @@ fn jwt_run(flaws: &[&'static str]) -> (i32, String) {
         ),
     );
     let server = serve("cratedb", "jwt", &conf, &flaw_args(flaws));
-    let forge = |aud: &str, extra: &[&str]| {
-        let mut args = vec!["jwt", "forge", "valid", "--keys", keys.to_str().unwrap()];
-        args.extend_from_slice(&["--issuer", &iss, "--aud", aud, "--user", "alice"]);
-        args.extend_from_slice(extra);
-        let ran = authconform(&args);
-        assert_eq!(ran.code, 0, "{}", ran.stderr);
-        ran.stdout.trim().to_owned()
-    };
+    let forge = |aud: &str, extra: &[&str]| forge(&dir, &iss, aud, "alice", extra);
     let (valid, wrong_aud) = (forge(AUDIENCE, &[]), forge("someone-else", &[]));
     let expired = forge(AUDIENCE, &["--claim", "exp=-1m"]);
     let wrong_key = forge(AUDIENCE, &["--key", "outsider"]);

@@ -9,8 +9,8 @@ mod common;
 use std::ffi::OsStr;
 use std::path::Path;
 
-use common::clients::{Server, authconform_server, drive, python, serve};
-use common::{authconform, scratch, write_file};
+use common::clients::{Server, drive, forge, jwks_serve, python, serve};
+use common::{scratch, write_file};
 
 const ADMIN_KEY: &str = "wv-clients-admin-key-1";
 const READER_KEY: &str = "wv-clients-reader-key-1";
@@ -104,50 +104,14 @@ fn a_reference_whose_read_only_users_write_fails_the_weaviate_client() {
     );
 }
 
-/// The mock issuer with alice's password and the client's secret; its keys kept in `dir` so
-/// `jwt forge` signs with them.
-fn issuer(dir: &Path) -> Server {
-    let keys = dir.join("keys.json");
-    let user = format!("alice:{ALICE_PASSWORD}");
-    let client = format!("{CLIENT}:{CLIENT_SECRET}");
-    let args: [&OsStr; 9] = [
-        "jwks".as_ref(),
-        "serve".as_ref(),
-        "--keys".as_ref(),
-        keys.as_os_str(),
-        "--user".as_ref(),
-        user.as_ref(),
-        "--client".as_ref(),
-        client.as_ref(),
-        "--port=0".as_ref(),
-    ];
-    authconform_server(args, 5)
-}
-
-/// `authconform jwt forge valid` for alice and `aud`, with `extra` flags.
-fn forge(dir: &Path, issuer: &str, aud: &str, extra: &[&str]) -> String {
-    let keys = dir.join("keys.json");
-    let mut args = vec![
-        "jwt",
-        "forge",
-        "valid",
-        "--keys",
-        keys.to_str().unwrap(),
-        "--issuer",
-        issuer,
-        "--aud",
-        aud,
-    ];
-    args.extend_from_slice(extra);
-    let ran = authconform(&args);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    ran.stdout.trim().to_owned()
-}
-
 fn oidc_run(flaws: &[&'static str]) -> (i32, String) {
     let python = python().expect("checked by the caller");
     let dir = scratch(&format!("clients-weaviate-oidc{}", flaws.join("-")));
-    let issuer = issuer(&dir);
+    let (user, client) = (
+        format!("alice:{ALICE_PASSWORD}"),
+        format!("{CLIENT}:{CLIENT_SECRET}"),
+    );
+    let issuer = jwks_serve(&dir, &["--user", &user, "--client", &client]);
     let issuer_url = issuer.banner_value("issuer:");
     let settings = write_file(
         &dir,
@@ -162,8 +126,8 @@ fn oidc_run(flaws: &[&'static str]) -> (i32, String) {
     );
     let flaw_args: Vec<&OsStr> = flaws.iter().flat_map(|f| with_flaw(f)).collect();
     let server = serve("weaviate", "oidc-discovery", &settings, &flaw_args);
-    let expired = forge(&dir, &issuer_url, CLIENT, &["--claim", "exp=-1m"]);
-    let wrong_aud = forge(&dir, &issuer_url, "someone-else", &[]);
+    let expired = forge(&dir, &issuer_url, CLIENT, "alice", &["--claim", "exp=-1m"]);
+    let wrong_aud = forge(&dir, &issuer_url, "someone-else", "alice", &[]);
     drive(
         &python,
         "weaviate_client.py",

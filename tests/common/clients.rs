@@ -143,3 +143,28 @@ pub fn drive(python: &Path, script: &str, args: &[&str], env: &[(&str, &str)]) -
     eprintln!("$ {script} {}\n{stdout}", args.join(" "));
     (out.status.code().unwrap_or(-1), stdout)
 }
+
+/// The mock issuer (`authconform jwks serve`) with its keys kept in `dir/keys.json`, so that
+/// [`forge`] signs with them; `extra` adds `--user NAME:PASSWORD` and `--client ID:SECRET`.
+pub fn jwks_serve(dir: &Path, extra: &[&str]) -> Server {
+    let keys = dir.join("keys.json");
+    let mut args: Vec<&OsStr> = ["jwks", "serve", "--port=0", "--keys"]
+        .into_iter()
+        .map(OsStr::new)
+        .collect();
+    args.push(keys.as_os_str());
+    args.extend(extra.iter().map(OsStr::new));
+    authconform_server(args, 5)
+}
+
+/// `authconform jwt forge valid` for `user` and `aud` at `issuer`, signed with `dir/keys.json`,
+/// with `extra` flags (`--claim exp=-1m`, `--key outsider`).
+pub fn forge(dir: &Path, issuer: &str, aud: &str, user: &str, extra: &[&str]) -> String {
+    let keys = dir.join("keys.json");
+    let mut args = vec!["jwt", "forge", "valid", "--keys", keys.to_str().unwrap()];
+    args.extend_from_slice(&["--issuer", issuer, "--aud", aud, "--user", user]);
+    args.extend_from_slice(extra);
+    let ran = super::authconform(&args);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    ran.stdout.trim().to_owned()
+}
