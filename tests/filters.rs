@@ -131,3 +131,33 @@ fn a_selection_of_nothing_is_bad_input() {
     let ran = authconform(&["mutants", "--flaw", "exp-ignored", "--mode", "no-such-mode"]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
 }
+
+#[test]
+fn mutants_run_only_the_selected_suites_and_say_so() {
+    let ran = authconform(&[
+        "mutants",
+        "--flaw",
+        "exp-ignored",
+        "--suite",
+        "jwt-core",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let report: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(
+        report["selection"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("--suite 'jwt-core' (")),
+        "{}",
+        report["selection"]
+    );
+    let catching = report["flaws"][0]["caught_by"].as_array().unwrap();
+    assert!(!catching.is_empty());
+    assert!(
+        catching
+            .iter()
+            .all(|c| c["case"].as_str().unwrap().starts_with("jwt-core/")),
+        "{catching:?}"
+    );
+}

@@ -62,9 +62,7 @@ pub fn execute(args: MutantsArgs) -> Result<i32, CliError> {
         return Ok(0);
     }
     let mut suites = super::load_suites(&args.paths)?;
-    if let Some(selection) = args.select.apply(&mut suites)? {
-        eprintln!("selection: {selection}");
-    }
+    let selection = args.select.apply(&mut suites)?;
     let flaws: Vec<Flaw> = if args.flaw.is_empty() {
         Flaw::ALL.to_vec()
     } else {
@@ -77,12 +75,13 @@ pub fn execute(args: MutantsArgs) -> Result<i32, CliError> {
         }
     };
     let runtime = super::runtime()?;
-    let report = runtime
+    let mut report = runtime
         .block_on(measure(suites, &flaws, args.min_independent, &progress))
         .map_err(|e| match e {
             MutantsError::Plan(d) => CliError::Files(d),
             other => CliError::not_judged(other),
         })?;
+    report.selection = selection;
     let text = match args.format {
         Some(MutantsFormat::Json) => render::json(&report),
         Some(MutantsFormat::Html) => authconform::mutants::render::html(&report),

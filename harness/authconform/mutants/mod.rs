@@ -47,6 +47,9 @@ pub struct MutantsReport {
     /// Caught flaws with fewer than `min_independent` independent catching cases.
     pub thin: Vec<&'static str>,
     pub min_independent: usize,
+    /// The case filters the suites were narrowed by (`--case`, `--suite`, …), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
 }
 
 /// Independent catching cases every flaw should have, by default.
@@ -144,6 +147,7 @@ pub fn summarize(flaws: Vec<FlawResult>, min_independent: usize) -> MutantsRepor
         survivors,
         thin,
         min_independent,
+        selection: None,
     }
 }
 

@@ -6,6 +6,9 @@ use crate::report::markup::escape;
 
 pub fn text(report: &MutantsReport) -> String {
     let mut out = String::new();
+    if let Some(selection) = &report.selection {
+        out.push_str(&format!("selection: {selection}\n"));
+    }
     for f in &report.flaws {
         let verdict = if f.caught { "caught  " } else { "SURVIVED" };
         let must = f
@@ -89,6 +92,12 @@ pub fn html(report: &MutantsReport) -> String {
             escape(&report.survivors.join(", "))
         }
     );
+    if let Some(selection) = &report.selection {
+        body.push_str(&format!(
+            "<div class=\"meta\" id=\"selection\">selection: {}</div>\n",
+            escape(selection)
+        ));
+    }
     body.push_str("<table id=\"mutants\"><tr><th>flaw</th><th>impact</th><th>dialects</th><th>what it does</th><th>caught by</th></tr>\n");
     for f in &report.flaws {
         let class = if f.caught { "passed" } else { "failed" };
