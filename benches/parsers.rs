@@ -1,5 +1,6 @@
 //! Each parser on typical and worst-case input, beside a widely used crate doing the same job,
-//! measured in the same run: `headers` for Basic and Bearer, `http-auth` for WWW-Authenticate.
+//! measured in the same run: `headers` for Basic and Bearer, `http-auth` for WWW-Authenticate;
+//! the sweep's OpenAPI reader beside `oas3` alone (what reading operations costs over parsing).
 
 use std::hint::black_box;
 
@@ -180,8 +181,32 @@ fn base64_decoders(c: &mut Criterion) {
     }
 }
 
+/// The reference Chroma document (24 operations), read into operations with sample paths and
+/// bodies, beside `oas3::from_json` of the same text.
+fn openapi(c: &mut Criterion) {
+    let text = std::fs::read_to_string("fuzz/seeds/openapi_document/reference-chroma.json")
+        .expect("the seed document");
+    let given = std::collections::BTreeMap::new();
+    let samples = authconform::openapi::Samples {
+        given: &given,
+        uuid: "00000000-0000-4000-8000-000000000001".into(),
+    };
+    let mut group = c.benchmark_group("openapi/reference-chroma");
+    group.bench_function("authconform operations", |b| {
+        b.iter(|| {
+            let ops = authconform::openapi::operations(black_box(&text), &samples).unwrap();
+            assert_eq!(ops.len(), 24);
+        })
+    });
+    group.bench_function("oas3::from_json", |b| {
+        b.iter(|| oas3::from_json(black_box(&text)).unwrap())
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    openapi,
     basic,
     base64_decoders,
     bearer,

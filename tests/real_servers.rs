@@ -5,14 +5,7 @@
 
 mod common;
 
-use common::authconform;
-
-fn installed(program: &str) -> bool {
-    std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use common::{authconform, installed};
 
 fn check(server: &str, program: &str) {
     if !installed(program) {

@@ -7,7 +7,7 @@
 //! `ARCHITECTURE.md` draws the whole map.
 
 pub use authconform_authn as authn;
-pub use authconform_format::{dialect, duration, level, scenario, target_file};
+pub use authconform_format::{dialect, duration, level, openapi, scenario, target_file};
 pub use authconform_reference as reference;
 
 pub mod builtin;
@@ -26,4 +26,5 @@ pub mod provision;
 pub mod report;
 pub mod secrets;
 pub mod session;
+pub mod sweep;
 pub mod verdict;

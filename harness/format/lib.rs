@@ -7,6 +7,7 @@
 //! Reading a file is the only I/O here: no network, no async runtime, no TLS stack. Whatever
 //! loads, checks or fuzzes a file depends on this crate alone.
 
+pub mod confusion;
 pub mod diagnostic;
 pub mod dialect;
 pub mod duration;
@@ -16,6 +17,8 @@ pub mod input;
 pub mod issuer;
 pub mod jwt;
 pub mod level;
+pub mod openapi;
+pub mod percent;
 pub mod scenario;
 pub mod secret;
 pub mod target_file;

@@ -83,6 +83,11 @@ impl Basic {
 async fn handle(State(server): State<Arc<Basic>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let method = request.method().clone();
+    if path == crate::openapi::PATH && method == Method::GET {
+        let ops = crate::openapi::from_endpoints(server.endpoints);
+        let scheme = crate::openapi::basic_scheme();
+        return crate::openapi::answer(crate::openapi::document("http-basic", scheme, &ops));
+    }
     let Some(endpoint) = server.endpoints.iter().find(|e| e.path == path) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };

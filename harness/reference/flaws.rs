@@ -42,6 +42,10 @@ macro_rules! flaws {
 flaws! {
     ProtectedLeftPublic, "protected-left-public", Must, ["chroma", "weaviate", "generic", "http-basic", "bearer", "api-key"],
         "a protected endpoint answers without credentials";
+    UnlistedRouteOpen, "unlisted-route-open", Must, ["chroma"],
+        "a route no dialect table lists (the tenant's database list) answers without credentials";
+    DoubleSlashOpen, "double-slash-open", Must, ["bearer", "api-key"],
+        "a protected path written with a doubled slash reaches its content without the auth check";
     PublicProtected, "public-protected", Must, ["chroma", "weaviate", "generic"],
         "a public endpoint (heartbeat, live) asks for credentials";
     AnyPasswordForKnownUser, "any-password-for-known-user", Must, ["chroma", "cratedb", "http-basic"],

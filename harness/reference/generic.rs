@@ -122,6 +122,15 @@ fn bearer(request: &Request) -> Option<Result<String, ()>> {
 
 async fn handle(State(server): State<Arc<Generic>>, request: Request) -> Response {
     let flaw = |f| server.flaws.has(f);
+    if request.uri().path() == crate::openapi::PATH {
+        use crate::openapi::{DocOperation, bearer_scheme, document};
+        let ops = [
+            DocOperation::new("GET", "/public", true),
+            DocOperation::new("GET", "/protected", false),
+            DocOperation::new("GET", ANY_AUDIENCE_PATH, false),
+        ];
+        return crate::openapi::answer(document("jwt", bearer_scheme(), &ops));
+    }
     match request.uri().path() {
         "/public" if !flaw(Flaw::PublicProtected) => {
             return json(StatusCode::OK, json!({"public": true}).to_string());

@@ -10,6 +10,7 @@ pub mod flaws;
 pub mod generic;
 pub mod jwks;
 pub mod jwt_check;
+pub mod openapi;
 pub mod tls;
 pub mod token;
 pub mod weaviate;

@@ -92,13 +92,21 @@ impl TokenServer {
 
 async fn handle(State(server): State<Arc<TokenServer>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    if path == crate::openapi::PATH && request.method() == axum::http::Method::GET {
+        let ops = crate::openapi::from_endpoints(server.endpoints);
+        let scheme = crate::openapi::bearer_scheme();
+        return crate::openapi::answer(crate::openapi::document("token", scheme, &ops));
+    }
+    // With the flaw, a doubled slash misses the protected location but reaches the same file.
+    let doubled = server.flaws.has(Flaw::DoubleSlashOpen) && path.starts_with("//");
+    let path = if doubled { &path[1..] } else { &path[..] };
     let Some(endpoint) = server.endpoints.iter().find(|e| e.path == path) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
     // With the flaw, public endpoints ask for credentials too.
     let public = endpoint.public && !server.flaws.has(Flaw::PublicProtected);
     let method = request.method().clone();
-    if public || server.flaws.has(Flaw::ProtectedLeftPublic) {
+    if public || doubled || server.flaws.has(Flaw::ProtectedLeftPublic) {
         return answer(endpoint, &method, public);
     }
     match server.presented(&request) {

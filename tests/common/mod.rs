@@ -47,6 +47,14 @@ pub fn authconform_with(args: &[&str], env: &[(&str, &str)]) -> Ran {
     }
 }
 
+/// Whether `program` is on the PATH (a test of a real server skips, saying so, without it).
+pub fn installed(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// A fresh directory under the target directory for one test's files.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = root().join("target").join("test-scratch").join(name);

@@ -64,14 +64,7 @@ pub async fn send(
             break;
         }
     }
-    Ok(Answer {
-        status,
-        headers,
-        body,
-        fetches: Vec::new(),
-        timing: None,
-        fuzz: None,
-    })
+    Ok(Answer::new(status, headers, body))
 }
 
 /// `base_url` + path, or the path itself when it is an absolute URL (a URL an earlier answer gave,

@@ -5,9 +5,11 @@ pub mod client;
 mod live_fuzz;
 pub mod prepare;
 mod progress;
+mod raw;
 pub mod runner;
 mod sending;
 pub mod signals;
+mod sweep;
 
 /// Why a case could not be sent: its client, its URL, its credentials or the request itself.
 /// The case is then errored with this reason (never judged).

@@ -72,10 +72,11 @@ pub async fn run(
     };
     let mut progress = progress;
     let mut results: Vec<Vec<(PlannedCase, Outcome, u64)>> = Vec::new();
-    for group in groups {
+    for mut group in groups {
         let label = format!("{} {}", group.dialect, group.mode.name);
+        let mut cases = std::mem::take(&mut group.cases);
         let outcomes = if *interrupt_rx.borrow() {
-            vec![(Outcome::Errored("interrupted before it ran".into()), 0); group.cases.len()]
+            vec![(Outcome::Errored("interrupted before it ran".into()), 0); cases.len()]
         } else {
             let tls = group.tls.zip(lab.as_ref());
             if let Some(issuer) = &issuer {
@@ -98,10 +99,21 @@ pub async fn run(
                         Outcome::Errored(format!("target did not start: {reason}")),
                         0
                     );
-                    group.cases.len()
+                    cases.len()
                 ],
                 Ok(mut instance) => {
                     let base_url = instance.base_url.clone();
+                    let before = cases.len();
+                    cases = super::sweep::expand_rows(
+                        cases,
+                        target,
+                        group.dialect,
+                        &base_url,
+                        options.case_timeout,
+                        lab.as_ref(),
+                    )
+                    .await;
+                    progress.total = (progress.total + cases.len()).saturating_sub(before);
                     let ctx = GroupCtx {
                         base_url: &base_url,
                         lab: lab.as_ref(),
@@ -112,7 +124,7 @@ pub async fn run(
                         deadline,
                         interrupt: interrupt_rx.clone(),
                     };
-                    let outcomes = run_group(&group.cases, ctx, &mut progress, &label).await;
+                    let outcomes = run_group(&cases, ctx, &mut progress, &label).await;
                     let exit = instance.exited();
                     if let Some((stdout, stderr)) = instance.log_tails(20) {
                         logs.push(TargetLog {
@@ -138,8 +150,7 @@ pub async fn run(
             }
         };
         results.push(
-            group
-                .cases
+            cases
                 .into_iter()
                 .zip(outcomes)
                 .map(|(case, (outcome, ms))| (case, outcome, ms))
@@ -219,6 +230,10 @@ async fn run_group(
     }
     let server_tls = ctx.base_url.starts_with("https://");
     let prepare = |case: &PlannedCase| -> Result<Sending, String> {
+        // A skipped case is never sent; the judge reads why from the plan.
+        if let Some(why) = case.error.as_ref().or(case.skip.as_ref()) {
+            return Err(why.clone());
+        }
         let client = clients[&case.tls].clone()?;
         let base_url = with_scheme(ctx.base_url, case.tls.scheme);
         Ok(Sending {

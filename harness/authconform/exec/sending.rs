@@ -43,7 +43,13 @@ impl Sending {
             let limit = timeout.min(remaining);
             let request = &self.request;
             tokio::select! {
-                r = tokio::time::timeout(limit, send(&self.client, &self.base_url, request)) => match r {
+                r = tokio::time::timeout(limit, async {
+                    if request.raw {
+                        super::raw::send(&self.base_url, request).await
+                    } else {
+                        send(&self.client, &self.base_url, request).await
+                    }
+                }) => match r {
                     Ok(Ok(answer)) => Outcome::Answered(answer),
                     Ok(Err(e)) => {
                         let e = e.to_string();

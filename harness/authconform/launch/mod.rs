@@ -5,6 +5,8 @@ pub mod embedded;
 mod instance;
 pub use crate::target_file as model;
 pub mod process;
+mod sweep;
+pub use sweep::{DocumentSource, SweepPolicy, SweepSettings};
 mod workdir;
 
 pub use instance::Instance;
@@ -109,6 +111,8 @@ pub struct Target {
     htpasswd: files::HtpasswdRecipe,
     /// Keep a launch's work directory after the run (`--keep-workdir`).
     pub keep_workdir: bool,
+    /// Where the OpenAPI document for sweeps is, and what a sweep may send.
+    sweep: SweepSettings,
 }
 
 enum Kind {
@@ -141,6 +145,7 @@ impl Target {
             files: Vec::new(),
             htpasswd: files::HtpasswdRecipe::default(),
             keep_workdir: false,
+            sweep: SweepSettings::embedded(),
         }
     }
 
@@ -156,6 +161,7 @@ impl Target {
 
     pub fn from_file(path: &Path) -> Result<Target, Diagnostic> {
         let (file, text, dialect) = load_target(path)?;
+        let sweep = SweepSettings::from_file(&file, path.parent().unwrap_or(Path::new(".")));
         let set = |name: &str| std::env::var_os(name).is_some();
         if let Some(first) = model::unset_variables(&file, path, &text, &set)
             .into_iter()
@@ -264,6 +270,7 @@ impl Target {
                 bcrypt_cost,
             },
             keep_workdir: false,
+            sweep,
             target_dir: path
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),

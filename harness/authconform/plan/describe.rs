@@ -61,6 +61,37 @@ impl std::fmt::Debug for HttpRequest {
     }
 }
 
+/// A one-line case that sends `request` as it was sent (byte for byte) and asserts what a
+/// refusal must: pasted under `cases:`, it replays a path-confusion finding. Only for requests
+/// without credentials (path-confusion variants carry none).
+pub(super) fn replay_case(
+    case: &crate::scenario::model::Case,
+    request: &HttpRequest,
+    endpoint: Option<&str>,
+) -> String {
+    let quoted = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
+    let headers: Vec<String> = request
+        .headers
+        .iter()
+        .map(|(n, v)| format!("{}: {}", quoted(n), quoted(&String::from_utf8_lossy(v))))
+        .collect();
+    let headers = if headers.is_empty() {
+        String::new()
+    } else {
+        format!(", headers: {{ {} }}", headers.join(", "))
+    };
+    let name = match endpoint {
+        Some(e) => format!("{}-{e}", case.name.value.replace(':', "-")),
+        None => case.name.value.replace(':', "-"),
+    };
+    format!(
+        "- {{ name: {name}-found, level: must, ref: {}, request: {{ method: {}, path: {}, raw: true{headers} }}, expect: {{ status: not 2xx }} }}",
+        quoted(&case.reference_text()),
+        request.method,
+        quoted(&request.path),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +107,7 @@ mod tests {
             ],
             body: Some(b"{\"password\":\"pw-secret\"}".to_vec()),
             jwt: None,
+            raw: false,
         };
         let shown = format!("{request:?}");
         for secret in ["tok-secret", "YWRtaW46cHc", "key-secret", "pw-secret"] {
@@ -98,6 +130,7 @@ mod tests {
             ],
             body: Some(b"{}".to_vec()),
             jwt: None,
+            raw: false,
         };
         assert_eq!(
             request.describe(&r),

@@ -22,6 +22,7 @@ pub use crate::secrets::percent_encode;
 use captures::capture_marker;
 pub use captures::{fill_captures, show_captures};
 use credentials::{credential_headers, plan_jwt};
+use describe::replay_case;
 use expect::expectation;
 
 use std::collections::BTreeMap;
@@ -48,7 +49,16 @@ pub fn group_modes(suites: &[LoadedSuite], target: &Target) -> (Vec<ModeSuites>,
         for mode in &loaded.suite.modes {
             let unsupported = target
                 .unsupported(dialect, &mode.value)
-                .or_else(|| target.unsupported_tls(tls));
+                .or_else(|| target.unsupported_tls(tls))
+                .or_else(|| {
+                    (loaded.suite.sweep.is_some() && target.openapi_document(dialect).is_none())
+                        .then(|| {
+                            format!(
+                                "target {:?} names no OpenAPI document to sweep (`openapi:` in the target file)",
+                                target.name
+                            )
+                        })
+                });
             // A target whose dialect extends the suite's (a user's profile, or a target's
             // `credentials:`) may redefine the mode, e.g. where the key travels: its mode wins.
             let known = target
@@ -111,6 +121,7 @@ pub fn plan_cases(
                     .as_ref()
                     .is_none_or(|m| m.iter().any(|t| t.value == mode.name))
             })
+            .filter(|(_, c)| c.sweep.is_none())
             .flat_map(|(i, c)| match role_of(dialect, target, c) {
                 Some(public) => target
                     .endpoints_with_access(dialect, public)
@@ -153,6 +164,12 @@ pub fn plan_cases(
                                 .collect();
                             Some((index_of(&o.value)?, ignored))
                         });
+                    expect.not_content_of = case
+                        .expect
+                        .not_content_of
+                        .as_ref()
+                        .and_then(|o| index_of(&o.value))
+                        .map(|i| (i, replay_case(case, &request, bound.map(|e| e.name))));
                     expect.timing = case.expect.timing.as_ref().and_then(|t| {
                         Some(PlannedTiming {
                             like: index_of(&t.like.value)?,
@@ -165,18 +182,41 @@ pub fn plan_cases(
                                 .unwrap_or(DEFAULT_TIMING_WITHIN),
                         })
                     });
-                    planned.push(PlannedCase {
-                        suite: suite_index,
-                        case: *case_index,
-                        endpoint: bound.map(|e| e.name.to_owned()),
-                        mode: mode.name.to_owned(),
-                        level: case.level.value,
-                        request,
-                        expect,
-                        tls,
-                        steps,
-                    });
+                    let mut planned_case = PlannedCase::new(
+                        (suite_index, *case_index),
+                        case,
+                        mode,
+                        (request, expect, tls, steps),
+                    );
+                    planned_case.endpoint = bound.map(|e| e.name.to_owned());
+                    planned.push(planned_case);
                 }
+                Err(d) => problems.push(d),
+            }
+        }
+    }
+    // Sweep rows last: they become one case per operation once the server is up, appended
+    // after every other case so that the indexes of partners above stay valid.
+    for &suite_index in suite_indexes {
+        let loaded = &suites[suite_index];
+        let ctx = Ctx {
+            loaded,
+            values: &values,
+        };
+        let rows = loaded.suite.cases.iter().enumerate().filter(|(_, c)| {
+            c.sweep.is_some()
+                && c.modes
+                    .as_ref()
+                    .is_none_or(|m| m.iter().any(|t| t.value == mode.name))
+        });
+        for (case_index, case) in rows {
+            match plan_case(&ctx, case, mode, target, None) {
+                Ok(parts) => planned.push(PlannedCase::new(
+                    (suite_index, case_index),
+                    case,
+                    mode,
+                    parts,
+                )),
                 Err(d) => problems.push(d),
             }
         }
@@ -263,6 +303,28 @@ impl Ctx<'_> {
 
 type PlannedParts = (HttpRequest, Expectation, ClientTls, Steps);
 
+impl PlannedCase {
+    /// Case `at` (suite index, case index) of its suite in `mode`, bound to no endpoint.
+    fn new(at: (usize, usize), case: &Case, mode: &Mode, parts: PlannedParts) -> PlannedCase {
+        let (request, expect, tls, steps) = parts;
+        PlannedCase {
+            suite: at.0,
+            case: at.1,
+            endpoint: None,
+            mode: mode.name.to_owned(),
+            level: case.level.value,
+            request,
+            expect,
+            tls,
+            steps,
+            sweep: case.sweep.clone(),
+            cell: None,
+            skip: None,
+            error: None,
+        }
+    }
+}
+
 /// Whether a case is written for a role: `Some(true)` for `endpoint: public`, `Some(false)` for
 /// `endpoint: protected`, where neither the target nor the suite's dialect has an endpoint of
 /// that name, or where the target file lists other endpoints of that access (the generic JWT
@@ -339,12 +401,25 @@ fn plan_case(
     if body.as_ref().is_some_and(Vec::is_empty) {
         body = None;
     }
+    let (mut method, mut path) = (method, path);
+    if let Some(variant) = &r.variant {
+        let written = variant.value.apply(&method, &path);
+        method = written.method;
+        path = written.path;
+        headers.extend(
+            written
+                .headers
+                .into_iter()
+                .map(|(n, v)| (n, v.into_bytes())),
+        );
+    }
     let request = HttpRequest {
         method,
         path,
         headers,
         body,
         jwt,
+        raw: r.raw || r.variant.is_some(),
     };
     let steps = Steps {
         issuer: case.issuer.as_ref().map(|change| {

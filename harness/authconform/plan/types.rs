@@ -22,6 +22,8 @@ pub struct HttpRequest {
     pub body: Option<Vec<u8>>,
     /// A token forged when the request is sent (its times are relative to then).
     pub jwt: Option<PlannedJwt>,
+    /// Sent byte for byte over plain HTTP, never normalised: a path-confusion variant.
+    pub raw: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +77,9 @@ pub struct Expectation {
     /// Index of the case whose status, headers other than `Date` and body this answer must
     /// equal, and the other headers not compared (lower case).
     pub indistinguishable: Option<(usize, Vec<String>)>,
+    /// Index of the case whose 2xx content this answer must not carry, and the case to paste
+    /// that replays this request when it does.
+    pub not_content_of: Option<(usize, String)>,
     pub challenge: Option<ChallengeSpec>,
     pub fuzz: Option<PlannedFuzz>,
     pub tls_error: Option<TlsError>,
@@ -141,6 +146,15 @@ pub struct PlannedCase {
     pub expect: Expectation,
     pub tls: ClientTls,
     pub steps: Steps,
+    /// The sweep row this case is: sent once per operation of the target's OpenAPI document,
+    /// which `sweep::expand` reads when the server is up.
+    pub sweep: Option<SweepRole>,
+    /// The access-matrix cell, for cases made after planning (a sweep's operation × row).
+    pub cell: Option<Cell>,
+    /// Not sent, and why (a destructive operation the target does not allow).
+    pub skip: Option<String>,
+    /// Not sent because what it needed failed (an OpenAPI document that could not be read).
+    pub error: Option<String>,
 }
 
 /// The cases that run against one server instance: one dialect, one mode, one set of credentials.

@@ -3,9 +3,13 @@
 
 use super::{CaseResult, CaseStatus};
 
-/// One access matrix: a suite's cases with cells in one mode, principals down, endpoints across.
+/// One access matrix: a suite's cases with cells in one mode, principals down, endpoints across
+/// — or, for a table much wider than it is tall (a sweep over an OpenAPI document), endpoints
+/// down and principals across.
 pub struct Table<'a> {
     pub mode: &'a str,
+    /// Endpoints are the rows.
+    pub transposed: bool,
     pub rows: Vec<&'a str>,
     pub columns: Vec<&'a str>,
     /// `cells[row][column]`: the case of that pair, if the suite has one.
@@ -38,11 +42,19 @@ impl Table<'_> {
         } else {
             String::new()
         };
+        let (principals, endpoints) = if self.transposed {
+            (self.columns.len(), self.rows.len())
+        } else {
+            (self.rows.len(), self.columns.len())
+        };
+        let shape = if self.transposed {
+            format!("{endpoints} endpoints × {principals} principals")
+        } else {
+            format!("{principals} principals × {endpoints} endpoints")
+        };
         format!(
-            "access matrix [{}]: {} principals × {} endpoints, {passed} as expected, {} not{skipped}",
+            "access matrix [{}]: {shape}, {passed} as expected, {} not{skipped}",
             self.mode,
-            self.rows.len(),
-            self.columns.len(),
             self.misses()
         )
     }
@@ -58,6 +70,7 @@ pub fn tables<'a>(cases: &[&'a CaseResult]) -> Vec<Table<'a>> {
             None => {
                 out.push(Table {
                     mode: &case.mode,
+                    transposed: false,
                     rows: Vec::new(),
                     columns: Vec::new(),
                     cells: Vec::new(),
@@ -75,7 +88,29 @@ pub fn tables<'a>(cases: &[&'a CaseResult]) -> Vec<Table<'a>> {
         }
         table.cells[row][column] = Some(case);
     }
+    for table in &mut out {
+        if table.columns.len() > TRANSPOSE_ABOVE && table.columns.len() > table.rows.len() {
+            table.transpose();
+        }
+    }
     out
+}
+
+/// More endpoints than this, and more than principals: endpoints go down.
+const TRANSPOSE_ABOVE: usize = 6;
+
+impl Table<'_> {
+    fn transpose(&mut self) {
+        let mut cells = vec![vec![None; self.rows.len()]; self.columns.len()];
+        for (r, row) in self.cells.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                cells[c][r] = *cell;
+            }
+        }
+        std::mem::swap(&mut self.rows, &mut self.columns);
+        self.cells = cells;
+        self.transposed = !self.transposed;
+    }
 }
 
 fn index_of<'a>(list: &mut Vec<&'a str>, name: &'a str) -> usize {
@@ -180,6 +215,44 @@ mod tests {
             }];
         }
         c
+    }
+
+    #[test]
+    fn a_wide_table_has_its_endpoints_down() {
+        let endpoints = ["a", "b", "c", "d", "e", "f", "g"];
+        let cases: Vec<CaseResult> = ["none", "valid"]
+            .iter()
+            .flat_map(|p| {
+                endpoints
+                    .iter()
+                    .map(move |e| at(p, e, 401, CaseStatus::Passed))
+            })
+            .collect();
+        let refs: Vec<&CaseResult> = cases.iter().collect();
+        let text = render(&refs);
+        assert!(
+            text.starts_with(
+                "  access matrix [m]: 7 endpoints × 2 principals, 14 as expected, 0 not\n"
+            ),
+            "{text}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1].split_whitespace().collect::<Vec<_>>(),
+            ["none", "valid"]
+        );
+        assert_eq!(
+            lines[2].split_whitespace().collect::<Vec<_>>(),
+            ["a", "401", "401"]
+        );
+        assert_eq!(lines.len(), 2 + endpoints.len());
+        // Six endpoints stay across.
+        let narrow: Vec<&CaseResult> = refs
+            .iter()
+            .copied()
+            .filter(|c| c.cell.as_ref().unwrap().endpoint != "g")
+            .collect();
+        assert!(render(&narrow).contains("2 principals × 6 endpoints"));
     }
 
     #[test]

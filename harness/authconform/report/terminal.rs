@@ -60,7 +60,13 @@ pub fn render(report: &Report, colour: bool) -> String {
             paint("1", &safe(suite)),
             safe(file)
         ));
-        for &case in &cases {
+        // A sweep's passed and unsent cells are many (operations × rows): the table shows them.
+        let folded = |c: &super::CaseResult| {
+            c.cell.is_some()
+                && c.name.starts_with(crate::scenario::expand::SWEEP_PREFIX)
+                && matches!(c.status, CaseStatus::Passed | CaseStatus::Skipped)
+        };
+        for &case in cases.iter().filter(|c| !folded(c)) {
             let word = match case.status {
                 CaseStatus::Passed => paint("32", "pass"),
                 CaseStatus::Failed if case.gating => paint("31;1", "FAIL"),
@@ -96,9 +102,33 @@ pub fn render(report: &Report, colour: bool) -> String {
                 }
             }
         }
+        let passed = cases
+            .iter()
+            .filter(|c| folded(c) && c.status == CaseStatus::Passed)
+            .count();
+        let unsent: Vec<&&super::CaseResult> = cases
+            .iter()
+            .filter(|c| folded(c) && c.status == CaseStatus::Skipped)
+            .collect();
+        if passed + unsent.len() > 0 {
+            out.push_str(&format!(
+                "  {passed} sweep cells passed, {} not sent; the table shows each\n",
+                unsent.len()
+            ));
+            let mut reasons: Vec<&str> =
+                unsent.iter().filter_map(|c| c.reason.as_deref()).collect();
+            reasons.dedup();
+            for reason in reasons {
+                out.push_str(&format!("  not sent: {}\n", safe(reason)));
+            }
+        }
         out.push_str(&safe(&super::matrix::render(&cases)));
     }
-    for log in &report.target_logs {
+    for log in report
+        .target_logs
+        .iter()
+        .filter(|l| !(l.stdout.trim().is_empty() && l.stderr.trim().is_empty()))
+    {
         out.push_str(&format!(
             "\nThe launched server's last output (mode {}):\n",
             safe(&log.mode)
@@ -141,6 +171,46 @@ pub fn render(report: &Report, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::level::{Gate, Level};
+    use crate::report::{CaseResult, Cell};
+
+    #[test]
+    fn a_sweeps_passed_and_unsent_cells_fold_into_one_line_and_its_failures_stay() {
+        let cell = |row: &str, op: &str, status: CaseStatus| {
+            let mut c = CaseResult::sample(&format!("sweep:{row} @{op}"), Level::Must, status);
+            c.cell = Some(Cell {
+                principal: row.into(),
+                endpoint: op.into(),
+            });
+            c.status_code = (status != CaseStatus::Skipped).then_some(200);
+            if status == CaseStatus::Skipped {
+                c.reason = Some("destroys data".into());
+            }
+            c
+        };
+        let cases = vec![
+            cell("none", "GET /a", CaseStatus::Passed),
+            cell("none", "DELETE /a", CaseStatus::Skipped),
+            cell("none", "GET /b", CaseStatus::Failed),
+            cell("valid", "GET /a", CaseStatus::Passed),
+        ];
+        let report = Report::new("t".into(), &Gate::parse("must").unwrap(), 1, false, cases);
+        let text = render(&report, false);
+        assert!(
+            text.contains("  2 sweep cells passed, 1 not sent; the table shows each\n"),
+            "{text}"
+        );
+        assert!(text.contains("  not sent: destroys data\n"), "{text}");
+        assert!(
+            text.contains("FAIL  must    sweep:none @GET /b [m]"),
+            "{text}"
+        );
+        assert!(!text.contains("pass  must    sweep:none @GET /a"), "{text}");
+        assert!(
+            text.contains("access matrix [m]: 2 principals × 3 endpoints"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn colour_follows_the_flag_then_the_terminal_no_color_and_term() {

@@ -10,15 +10,4 @@ pub use authconform_format::secret::Secret;
 pub use env::RecordingEnv;
 pub use redact::Redactor;
 
-/// Percent-encodes everything but RFC 3986 unreserved characters (as a query value is sent).
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use authconform_format::percent::percent_encode;

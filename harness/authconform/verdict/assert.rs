@@ -43,9 +43,10 @@ pub fn check(expect: &Expectation, answer: &Answer, partner: Option<&Answer>) ->
         out.extend(check_challenge(spec, answer));
     }
     if let Some(other) = partner {
-        out.extend(match &expect.indistinguishable {
-            Some((_, ignored)) => compare::differences(other, answer, ignored),
-            None => compare::same_as(other, answer),
+        out.extend(match (&expect.not_content_of, &expect.indistinguishable) {
+            (Some((_, replay)), _) => compare::not_content_of(other, answer, replay),
+            (None, Some((_, ignored))) => compare::differences(other, answer, ignored),
+            (None, None) => compare::same_as(other, answer),
         });
     }
     out

@@ -1,5 +1,6 @@
-//! Comparing one answer with another's: `same_as` (status and body) and `indistinguishable_from`
-//! (status, headers but `Date` and the ignored ones, body).
+//! Comparing one answer with another's: `same_as` (status and body), `indistinguishable_from`
+//! (status, headers but `Date` and the ignored ones, body) and `not_content_of` (no 2xx with the
+//! other's content).
 
 use super::outcome::Answer;
 use super::shown::{excerpt, mismatch};
@@ -23,6 +24,39 @@ pub fn same_as(other: &Answer, answer: &Answer) -> Vec<Mismatch> {
         ));
     }
     out
+}
+
+/// `not_content_of`: `answer`, sent without credentials, is a refusal (not 2xx) or a 2xx with
+/// other content than `authenticated` got. When the authenticated request was not answered 2xx
+/// there is no content to compare, and any 2xx fails. `replay` is the case that re-sends it.
+pub fn not_content_of(authenticated: &Answer, answer: &Answer, replay: &str) -> Vec<Mismatch> {
+    if !(200..300).contains(&answer.status) {
+        return Vec::new();
+    }
+    let opened = if (200..300).contains(&authenticated.status) {
+        (answer.body == authenticated.body).then(|| {
+            format!(
+                "{} with the protected content ({} bytes, as with valid credentials)",
+                answer.status,
+                answer.body.len()
+            )
+        })
+    } else {
+        Some(format!(
+            "{} (the request with valid credentials got {}: nothing to tell the content by)",
+            answer.status, authenticated.status
+        ))
+    };
+    opened
+        .map(|what| {
+            mismatch(
+                "content",
+                "a refusal, or not the protected content",
+                format!("{what}; replay it with:\n{replay}"),
+            )
+        })
+        .into_iter()
+        .collect()
 }
 
 /// How `answer` differs from `other` in status, headers (but `Date` and `ignored`) and body.

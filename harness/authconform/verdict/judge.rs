@@ -82,13 +82,19 @@ pub fn assemble(
                     mismatches: Vec::new(),
                     reason: None,
                     status_code: None,
-                    cell: case.cell.clone(),
+                    cell: planned.cell.clone().or_else(|| case.cell.clone()),
                 };
-                let partner = planned.expect.same_as.or(planned
+                if let Some(why) = &planned.skip {
+                    result.status = CaseStatus::Skipped;
+                    result.reason = Some(redactor.redact(why));
+                    out.push(result);
+                    continue;
+                }
+                let partner = planned
                     .expect
-                    .indistinguishable
-                    .as_ref()
-                    .map(|(i, _)| *i));
+                    .same_as
+                    .or(planned.expect.indistinguishable.as_ref().map(|(i, _)| *i))
+                    .or(planned.expect.not_content_of.as_ref().map(|(i, _)| *i));
                 let same_as =
                     partner
                         .and_then(|i| group.get(i))
@@ -230,7 +236,9 @@ fn describe_expected(e: &Expectation, same_as: bool) -> String {
     if let Some(c) = &e.challenge {
         parts.push(format!("a {} challenge", c.scheme.value));
     }
-    if same_as && e.indistinguishable.is_some() {
+    if same_as && e.not_content_of.is_some() {
+        parts.push("no 2xx with the content its authenticated partner got".into());
+    } else if same_as && e.indistinguishable.is_some() {
         parts.push("the same status, headers and body as its uniform partner".into());
     } else if same_as {
         parts.push("same status and body as its same_as case".into());

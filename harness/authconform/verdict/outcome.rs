@@ -19,6 +19,18 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// An answer as it came off the wire: nothing measured or fetched around it.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            headers,
+            body,
+            fetches: Vec::new(),
+            timing: None,
+            fuzz: None,
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

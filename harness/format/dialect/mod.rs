@@ -21,6 +21,8 @@ pub struct Profile {
     pub reference: Option<&'static str>,
     /// The endpoint the readiness probe asks for.
     pub ready: Option<&'static str>,
+    /// The path of the OpenAPI 3 document servers of this dialect serve, for sweeps.
+    pub openapi: Option<&'static str>,
     /// The statuses a refusal may have, and its challenge scheme.
     pub refusal_status: &'static [u16],
     pub refusal_challenge: Option<&'static str>,

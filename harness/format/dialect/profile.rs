@@ -46,6 +46,10 @@ pub struct ProfileFile {
     /// The endpoint whose path the readiness probe asks for.
     #[serde(default)]
     pub ready: Option<String>,
+    /// Where servers of this dialect serve their OpenAPI 3 document (`/openapi.json`): the
+    /// operations a `sweep` block runs over, unless the target file says otherwise.
+    #[serde(default)]
+    pub openapi: Option<String>,
     #[serde(default)]
     pub refusal: Option<RefusalFile>,
     /// Response headers that may echo the user name the client sent (never the password):
@@ -400,6 +404,11 @@ pub fn build(
         extends: parent.map(Dialect),
         reference,
         ready,
+        openapi: file
+            .openapi
+            .clone()
+            .map(leak)
+            .or_else(|| parent.and_then(|p| p.openapi)),
         refusal_status,
         refusal_challenge,
         echo_headers: Box::leak(echo.into_boxed_slice()),

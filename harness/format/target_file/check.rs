@@ -171,6 +171,33 @@ fn check_launch_template(
     }
 }
 
+/// `openapi:` is a path on the server (`/openapi.json`) or a file that exists beside the target.
+fn check_openapi(
+    doc: &Text,
+    path: &Path,
+    at: &dyn Fn(&Text, String, &str) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let value = doc.value.as_str();
+    let hint = "write `/openapi.json` (fetched from the server) or `./openapi.json` (a file, relative to the target file)";
+    if value.is_empty() || value.chars().any(|c| c.is_control() || c == ' ') {
+        problems.push(at(
+            doc,
+            format!("`openapi: {value:?}` is neither a path on the server nor a file"),
+            hint,
+        ));
+    } else if !value.starts_with('/') {
+        let file = path.parent().unwrap_or(Path::new(".")).join(value);
+        if !file.is_file() {
+            problems.push(at(
+                doc,
+                format!("the OpenAPI document {} does not exist", file.display()),
+                hint,
+            ));
+        }
+    }
+}
+
 /// Every problem of a target file: modes, endpoints, templates, durations, modes of files.
 pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -179,6 +206,9 @@ pub fn check(file: &TargetFile, dialect: Dialect, path: &Path, text: &str) -> Ve
             .at(text, t.referenced.line(), t.referenced.column())
             .hint(hint)
     };
+    if let Some(doc) = &file.openapi {
+        check_openapi(doc, path, &at, &mut problems);
+    }
     match (&file.base_url, &file.launch) {
         (Some(url), Some(_)) => {
             problems.push(at(

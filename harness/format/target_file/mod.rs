@@ -51,6 +51,30 @@ pub struct TargetFile {
     /// Values for the suites' fixtures on a server whose users authconform did not create.
     #[serde(default)]
     pub fixtures: TargetFixtures,
+    /// The OpenAPI 3 document `sweep` blocks run over: a path on the server (`/openapi.json`),
+    /// or a file, relative to the target file (`./openapi.json`). Default: the dialect's.
+    #[serde(default)]
+    pub openapi: Option<Text>,
+    /// `allowed`: sweeps also send the operations that destroy data (DELETE, `reset`, and
+    /// those under `destructive_operations`) — for a test server only. Default `refused`: they
+    /// are listed as not probed.
+    #[serde(default)]
+    pub destructive: Option<Spanned<Destructive>>,
+    /// More operations a sweep treats as destructive: operationIds, `METHOD /template` or paths.
+    #[serde(default)]
+    pub destructive_operations: Vec<Text>,
+    /// Values for path placeholders (`{collection_id}`) in the OpenAPI document, over the
+    /// sample values a sweep makes up.
+    #[serde(default)]
+    pub path_values: BTreeMap<String, String>,
+}
+
+/// Whether a sweep may send operations that destroy data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Destructive {
+    Allowed,
+    Refused,
 }
 
 /// An endpoint of a target: a moved path, or a whole endpoint.

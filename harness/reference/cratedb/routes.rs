@@ -102,6 +102,9 @@ pub(super) async fn handle(
     cert: Option<Extension<ClientCertName>>,
     request: Request,
 ) -> Response {
+    if request.uri().path() == crate::openapi::PATH {
+        return crate::openapi::answer(openapi_document());
+    }
     let tls = cert.is_some();
     let cn = cert.and_then(|Extension(ClientCertName(cn))| cn);
     let (user, password) = match credentials(&request, cn.as_deref()) {
@@ -182,4 +185,15 @@ pub(super) async fn handle(
         (&Method::POST, "/_sql") => json(StatusCode::OK, json!({"cols": ["current_user"], "rows": [[user]], "rowcount": 1, "duration": 0.1}).to_string()),
         _ => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
+}
+
+/// CrateDB's HTTP endpoint as the reference serves it: every route needs a user (`trust` names
+/// one without a password).
+fn openapi_document() -> String {
+    use crate::openapi::{DocOperation, basic_scheme, document};
+    let ops = [
+        DocOperation::new("GET", "/", false),
+        DocOperation::new("POST", "/_sql", false).with_body(json!({"stmt": "SELECT CURRENT_USER"})),
+    ];
+    document("cratedb", basic_scheme(), &ops)
 }

@@ -42,6 +42,9 @@ enum Verb {
 pub(super) async fn handle(State(server): State<Arc<Weaviate>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let method = request.method().clone();
+    if path == crate::openapi::PATH {
+        return crate::openapi::answer(openapi_document());
+    }
     match path.as_str() {
         "/v1/.well-known/live" | "/v1/.well-known/ready"
             if !server.flaws.has(Flaw::PublicProtected) || token_of(&request).is_some() =>
@@ -165,4 +168,25 @@ pub(super) async fn handle(State(server): State<Arc<Weaviate>>, request: Request
         Some(Verb::Delete) => StatusCode::NO_CONTENT.into_response(),
         _ => json(StatusCode::OK, answer.to_string()),
     }
+}
+
+/// The reference's routes (real Weaviate serves a Swagger 2.0 document instead, which sweeps do
+/// not read): the well-known probes and discovery public, the rest behind the admin list or OIDC.
+fn openapi_document() -> String {
+    use crate::openapi::{DocOperation, bearer_scheme, document};
+    let ops = [
+        DocOperation::new("GET", "/v1/.well-known/live", true),
+        DocOperation::new("GET", "/v1/.well-known/ready", true),
+        DocOperation::new("GET", "/v1/.well-known/openid-configuration", true),
+        DocOperation::new("GET", "/v1", false),
+        DocOperation::new("GET", "/v1/meta", false),
+        DocOperation::new("GET", "/v1/schema", false),
+        DocOperation::new("POST", "/v1/schema", false)
+            .with_body(json!({"class": "Authconform", "properties": []})),
+        DocOperation::new("GET", "/v1/objects", false),
+        DocOperation::new("POST", "/v1/objects", false)
+            .with_body(json!({"class": "Authconform", "properties": {}})),
+        DocOperation::new("DELETE", "/v1/objects/{id}", false),
+    ];
+    document("weaviate", bearer_scheme(), &ops)
 }

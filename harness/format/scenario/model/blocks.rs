@@ -1,4 +1,4 @@
-//! The blocks that write cases: access matrices, fuzz blocks and uniform-rejection groups.
+//! The blocks that write cases: access matrices, fuzz blocks, uniform-rejection groups and sweeps.
 
 use std::collections::BTreeMap;
 
@@ -98,4 +98,57 @@ pub struct Uniform {
     /// Headers besides `Date` that may differ (e.g. a request id).
     #[serde(default)]
     pub ignore_headers: Vec<String>,
+}
+
+/// Every operation of the target's OpenAPI document, sent with each of these credentials
+/// (docs/sweep.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepBlock {
+    pub level: Spanned<Level>,
+    #[serde(rename = "ref")]
+    pub reference: Text,
+    /// The rows of the sweep's table, in order.
+    pub principals: Vec<SweepPrincipal>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepPrincipal {
+    pub name: Text,
+    /// The credential sent; none for no credentials.
+    #[serde(default)]
+    pub auth: Option<Auth>,
+    /// Valid credentials: no protected operation may answer them 401 or 403. Without it the
+    /// credentials are refused: no protected operation may answer 2xx.
+    #[serde(default)]
+    pub accepted: bool,
+    /// Only in these of the suite's modes.
+    #[serde(default)]
+    pub modes: Option<Vec<Text>>,
+}
+
+/// What a sweep case stands for: one row of the sweep's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepRole {
+    pub principal: String,
+    pub accepted: bool,
+}
+
+/// Each protected endpoint written the ways a proxy and an application may disagree on, sent
+/// without credentials: none may answer 2xx with the content `auth` gets from the endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfusionBlock {
+    pub level: Spanned<Level>,
+    #[serde(rename = "ref")]
+    pub reference: Text,
+    /// The endpoints probed: a name, or `protected` (default) for each protected one.
+    #[serde(default)]
+    pub endpoint: Option<Text>,
+    /// Valid credentials: their answer is the content no variant may get without them.
+    pub auth: Auth,
+    /// The variants sent; default all.
+    #[serde(default)]
+    pub variants: Option<Vec<crate::confusion::PathVariant>>,
 }

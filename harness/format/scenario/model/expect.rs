@@ -21,6 +21,10 @@ pub struct Expect {
     /// Status, headers other than `Date` and body equal to another case's answer.
     #[serde(default)]
     pub indistinguishable_from: Option<Text>,
+    /// A 2xx answer must not carry that case's content (its body, when it answered 2xx): the
+    /// request reached what the other case's credentials opened without them.
+    #[serde(default)]
+    pub not_content_of: Option<Text>,
     /// Headers `indistinguishable_from` does not compare, besides `Date`.
     #[serde(default)]
     pub ignore_headers: Vec<String>,

@@ -53,14 +53,24 @@ pub struct Suite {
     /// Live fuzzing).
     #[serde(default)]
     pub fuzz: Option<FuzzBlock>,
+    /// Every operation of the target's OpenAPI document × credentials (docs/sweep.md).
+    #[serde(default)]
+    pub sweep: Option<SweepBlock>,
+    /// Path-confusion variants of protected endpoints, sent without credentials
+    /// (docs/sweep.md § Path confusion).
+    #[serde(default)]
+    pub confusion: Option<ConfusionBlock>,
     #[serde(default)]
     pub cases: Vec<Case>,
 }
 
 impl Suite {
-    /// Runs alone and in file order: it changes or observes the issuer's state.
+    /// Runs alone and in file order: it changes or observes the issuer's state, or it sweeps an
+    /// OpenAPI document (an operation may create what a later one reads or conflicts with, and
+    /// the order must be the same every run; a destructive one must not race the others).
     pub fn sequential(&self) -> bool {
         self.issuer.is_some()
+            || self.sweep.is_some()
             || self.cases.iter().any(|c| {
                 c.issuer.is_some()
                     || c.wait.is_some()
@@ -150,6 +160,10 @@ pub struct Case {
     /// Where the case sits in the suite's access matrix, when the matrix made it.
     #[serde(skip)]
     pub cell: Option<Cell>,
+    /// The sweep row the case stands for, when the suite's `sweep` block made it: it is sent to
+    /// every operation of the target's OpenAPI document.
+    #[serde(skip)]
+    pub sweep: Option<SweepRole>,
 }
 
 impl Case {

@@ -25,6 +25,14 @@ pub struct Request {
     pub auth: Option<Auth>,
     #[serde(default)]
     pub tls: Option<RequestTls>,
+    /// The endpoint's path written another way (`double-slash-start`, `dot-segment`, …), sent
+    /// byte for byte: docs/sweep.md § Path confusion.
+    #[serde(default)]
+    pub variant: Option<Spanned<crate::confusion::PathVariant>>,
+    /// Send the method, path and headers byte for byte over plain HTTP, never normalised (`/./`,
+    /// `%2e` and `#` stay as written).
+    #[serde(default)]
+    pub raw: bool,
 }
 
 /// The client side of TLS for one request.

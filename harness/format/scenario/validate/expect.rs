@@ -120,6 +120,7 @@ pub(super) fn check_expect(
         || expect.body.is_some()
         || expect.same_as.is_some()
         || expect.indistinguishable_from.is_some()
+        || expect.not_content_of.is_some()
         || expect.challenge.is_some()
         || expect.fuzz.is_some()
         || expect.timing.is_some();
@@ -195,6 +196,7 @@ pub(super) fn check_expect(
     let partners = [
         ("same_as", &expect.same_as),
         ("indistinguishable_from", &expect.indistinguishable_from),
+        ("not_content_of", &expect.not_content_of),
     ];
     for (key, other) in partners {
         let Some(other) = other else { continue };

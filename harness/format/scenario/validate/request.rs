@@ -63,6 +63,8 @@ pub(super) fn check_request(c: &mut Checker, suite: &Suite, dialect: Dialect, ca
             "give `endpoint` or `path`, not both",
             "an endpoint name stands for a method and a path",
         ),
+        // A sweep case is sent to every operation of the target's OpenAPI document.
+        (None, None) if case.sweep.is_some() => {}
         (None, None) => c.report(
             &case.name.referenced,
             format!(

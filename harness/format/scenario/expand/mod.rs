@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::model::{
-    Auth, Case, Cell, Expect, FuzzBlock, FuzzSpec, Matrix, Principal, Request, Spanned, StatusSpec,
-    Suite, Text, Uniform,
+    Auth, Case, Cell, Expect, Matrix, Principal, Request, Spanned, StatusSpec, Suite, Text, Uniform,
 };
 use crate::diagnostic::Diagnostic;
 use crate::dialect::{Dialect, VerbClass};
 use crate::level::Level;
+
+mod probes;
+use probes::{confusion_cases, fuzz_cases, sweep_cases};
 
 /// Tag of the cases the matrix made.
 pub const MATRIX_TAG: &str = "matrix";
@@ -21,6 +23,12 @@ pub const UNIFORM_PREFIX: &str = "uniform:";
 /// Tag and name prefix of the cases the fuzz block made.
 pub const FUZZ_TAG: &str = "fuzz";
 pub const FUZZ_PREFIX: &str = "fuzz:";
+/// Tag and name prefix of the cases the confusion block made.
+pub const CONFUSION_TAG: &str = "path-confusion";
+pub const CONFUSION_PREFIX: &str = "confusion:";
+/// Tag and name prefix of the cases the sweep block made.
+pub const SWEEP_TAG: &str = "sweep";
+pub const SWEEP_PREFIX: &str = "sweep:";
 
 /// Appends the cases of `suite.matrix` and `suite.uniform` to `suite.cases`; the problems found,
 /// in file order.
@@ -39,6 +47,12 @@ pub fn expand(suite: &mut Suite, path: &Path, text: &str) -> Vec<Diagnostic> {
     }
     if let Some(block) = suite.fuzz.clone() {
         suite.cases.extend(fuzz_cases(&block));
+    }
+    if let Some(block) = suite.sweep.clone() {
+        suite.cases.extend(sweep_cases(&block));
+    }
+    if let Some(block) = suite.confusion.clone() {
+        suite.cases.extend(confusion_cases(&block));
     }
     if let Some(uniform) = suite.uniform.clone() {
         let cases = uniform_cases(&uniform, &suite.cases, suite.sequential(), &mut report);
@@ -153,6 +167,8 @@ fn matrix_cases(matrix: &Matrix, dialect: Dialect, report: &mut Report) -> Vec<C
                     json: endpoint.json.clone(),
                     auth: Some(principal.auth.clone().unwrap_or(Auth::None)),
                     tls: None,
+                    variant: None,
+                    raw: false,
                 },
                 expect: Expect {
                     status: Some(status),
@@ -162,6 +178,7 @@ fn matrix_cases(matrix: &Matrix, dialect: Dialect, report: &mut Report) -> Vec<C
                     principal: principal.name.value.clone(),
                     endpoint: endpoint.name.value.clone(),
                 }),
+                sweep: None,
             };
             if let Some(exact) = exact {
                 let mut should = case.clone();
@@ -266,48 +283,10 @@ fn uniform_cases(
                 ..Expect::default()
             },
             cell: None,
+            sweep: None,
         });
     }
     out
-}
-
-/// One case per input kind, named `fuzz:<input>`.
-fn fuzz_cases(block: &FuzzBlock) -> Vec<Case> {
-    block
-        .inputs
-        .iter()
-        .map(|input| Case {
-            name: renamed(&block.endpoint, format!("{FUZZ_PREFIX}{}", input.name())),
-            level: block.level.clone(),
-            reference: Some(block.reference.clone()),
-            description: None,
-            modes: None,
-            tags: vec![FUZZ_TAG.to_owned()],
-            issuer: None,
-            wait: None,
-            capture: BTreeMap::new(),
-            request: Request {
-                endpoint: Some(block.endpoint.clone()),
-                method: None,
-                path: None,
-                headers: BTreeMap::new(),
-                body: None,
-                json: None,
-                auth: None,
-                tls: None,
-            },
-            expect: Expect {
-                fuzz: Some(FuzzSpec {
-                    input: *input,
-                    cases: block.cases.clone(),
-                    within: block.within.clone(),
-                    seed: block.seed,
-                }),
-                ..Expect::default()
-            },
-            cell: None,
-        })
-        .collect()
 }
 
 /// `value` with the place of `at`, so problems with a generated case point at its source.
