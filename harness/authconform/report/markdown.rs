@@ -1,4 +1,5 @@
-//! A summary for a CI job page: counts per level, then every failure, finding and error.
+//! A summary for a CI job page: counts per level, then every failure, finding and error, then
+//! the access matrices (sweeps included) as tables.
 
 use super::{CaseStatus, Report};
 use crate::level::Level;
@@ -79,6 +80,36 @@ pub fn render(report: &Report) -> String {
             ));
         }
     }
+    out.push_str(&access_matrices(report));
+    out
+}
+
+/// Each suite's access matrices, one table each: the status every cell got, `≠` where it missed.
+fn access_matrices(report: &Report) -> String {
+    let mut out = String::new();
+    for (suite, _, cases) in report.by_suite() {
+        for table in super::matrix::tables(&cases) {
+            out.push_str(&format!(
+                "\n### {}: {}\n\n|",
+                cell_text(suite),
+                cell_text(&table.headline())
+            ));
+            for column in &table.columns {
+                out.push_str(&format!(" | {}", cell_text(column)));
+            }
+            out.push_str(" |\n|---");
+            out.push_str(&"|---".repeat(table.columns.len()));
+            out.push_str("|\n");
+            for (row, cells) in table.rows.iter().zip(&table.cells) {
+                out.push_str(&format!("| {}", cell_text(row)));
+                for cell in cells {
+                    let text = cell.map(super::matrix::cell_text).unwrap_or_default();
+                    out.push_str(&format!(" | {}", cell_text(&text)));
+                }
+                out.push_str(" |\n");
+            }
+        }
+    }
     out
 }
 
@@ -103,7 +134,45 @@ fn cell_text(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::level::Gate;
-    use crate::report::CaseResult;
+    use crate::report::{CaseResult, Cell};
+
+    #[test]
+    fn access_matrices_are_tables() {
+        let cell = |row: &str, op: &str, code: u16| {
+            let mut c = CaseResult::sample(
+                &format!("sweep:{row} @{op}"),
+                Level::Must,
+                CaseStatus::Passed,
+            );
+            c.cell = Some(Cell {
+                principal: row.into(),
+                endpoint: op.into(),
+            });
+            c.status_code = Some(code);
+            c
+        };
+        let cases = vec![
+            cell("none", "GET /a|b", 401),
+            cell("valid", "GET /a|b", 200),
+        ];
+        let md = render(&Report::new(
+            "t".into(),
+            &Gate::parse("must").unwrap(),
+            0,
+            false,
+            cases,
+        ));
+        assert!(
+            md.contains(
+                "### s: access matrix [m]: 2 principals × 1 endpoints, 2 as expected, 0 not\n"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("| | GET /a\\|b |\n|---|---|\n| none | 401 |\n| valid | 200 |\n"),
+            "{md}"
+        );
+    }
 
     #[test]
     fn cells_are_escaped_and_the_table_capped() {
