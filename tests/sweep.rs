@@ -46,7 +46,7 @@ fn the_reference_servers_pass_their_own_sweeps() {
         ("bearer-sweep", "token", 2),
         ("api-key-sweep", "api-key", 2),
         ("jwt-sweep", "jwt", 3),
-        ("weaviate-sweep", "apikey", 10),
+        ("weaviate-sweep", "apikey", 13),
         ("cratedb-sweep", "password", 2),
     ] {
         let cells = sweep_cells(&report, suite, mode);

@@ -66,6 +66,14 @@ flaws! {
         "a token is accepted from the transport the mode does not use";
     ReadOnlyMayWrite, "read-only-may-write", Must, ["weaviate"],
         "a read-only user may create and delete";
+    ScopeIgnored, "scope-ignored", Must, ["weaviate"],
+        "RBAC: a data or collection permission for one collection applies to every collection";
+    WildcardTooWide, "wildcard-too-wide", Must, ["weaviate"],
+        "RBAC: a collection pattern with `*` (Alpha*) matches every collection";
+    SelfAssignmentAllowed, "self-assignment-allowed", Must, ["weaviate"],
+        "RBAC: any user may assign any role, root included, to anyone (themselves too)";
+    RevocationCached, "revocation-cached", Must, ["weaviate"],
+        "RBAC: a user's permissions are cached at first use; a revoked role keeps working";
     RbacIgnored, "rbac-ignored", Must, ["chroma"],
         "SimpleRBAC is configured but every authenticated user may do anything";
     AnonymousAlwaysOn, "anonymous-always-on", Must, ["weaviate"],

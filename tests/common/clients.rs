@@ -11,9 +11,18 @@ use super::{bin, root};
 
 /// The client venv's Python, or `None` after saying why the test is skipped.
 pub fn python() -> Option<PathBuf> {
-    let python = std::env::var_os("AUTHCONFORM_CLIENTS_PYTHON")
+    python_in("AUTHCONFORM_CLIENTS_PYTHON", ".venv/clients")
+}
+
+/// The Python of weaviate-client 4.x's venv (`.venv/weaviate-v4`), for the role API.
+pub fn python_v4() -> Option<PathBuf> {
+    python_in("AUTHCONFORM_WEAVIATE_V4_PYTHON", ".venv/weaviate-v4")
+}
+
+fn python_in(variable: &str, venv: &str) -> Option<PathBuf> {
+    let python = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".venv/clients/bin/python"));
+        .unwrap_or_else(|| root().join(venv).join("bin/python"));
     if python.exists() {
         Some(python)
     } else {

@@ -101,15 +101,20 @@ fn weaviate(
         set("AUTHENTICATION_APIKEY_ALLOWED_KEYS", keys.join(","));
         set("AUTHENTICATION_APIKEY_USERS", users.join(","));
     }
+    let names = |role: &str| {
+        credentials
+            .users_with_role(role)
+            .iter()
+            .map(|u| u.name.clone())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if mode.name == "rbac" {
+        set("AUTHORIZATION_RBAC_ENABLED", "true".into());
+        set("AUTHORIZATION_RBAC_ROOT_USERS", names("root"));
+        set("AUTHORIZATION_VIEWER_USERS", names("viewer"));
+    }
     if mode.name == "adminlist" {
-        let names = |role: &str| {
-            credentials
-                .users_with_role(role)
-                .iter()
-                .map(|u| u.name.clone())
-                .collect::<Vec<_>>()
-                .join(",")
-        };
         set("AUTHORIZATION_ADMINLIST_ENABLED", "true".into());
         set("AUTHORIZATION_ADMINLIST_USERS", names("admin"));
         set("AUTHORIZATION_ADMINLIST_READONLY_USERS", names("read-only"));

@@ -11,13 +11,23 @@ use crate::authn::ct_eq;
 use crate::flaws::{Flaw, Flaws};
 use crate::jwks::{CachePolicy, JwksSource};
 
+mod authz;
 mod oidc;
+pub mod rbac;
 mod routes;
 mod settings;
 
 use oidc::Oidc;
 use routes::handle;
 pub use settings::Settings;
+
+/// Weaviate's 401: `{"code": 401, "message": …}`.
+fn unauthorized(message: &str) -> axum::response::Response {
+    crate::wire::json(
+        axum::http::StatusCode::UNAUTHORIZED,
+        serde_json::json!({"code": 401, "message": message}).to_string(),
+    )
+}
 
 pub struct Weaviate {
     anonymous: bool,
@@ -28,6 +38,8 @@ pub struct Weaviate {
     plain_keys: Vec<(String, String)>,
     flaws: Flaws,
     adminlist: Option<AdminList>,
+    /// Role-based access control (`AUTHORIZATION_RBAC_ENABLED`, v1.29+).
+    rbac: Option<rbac::Rbac>,
 }
 
 struct AdminList {
@@ -104,6 +116,25 @@ impl Weaviate {
         } else {
             None
         };
+        let rbac = if settings.enabled("AUTHORIZATION_RBAC_ENABLED") {
+            if adminlist.is_some() {
+                return Err(ConfigError::Setting(
+                    "AUTHORIZATION_RBAC_ENABLED and AUTHORIZATION_ADMINLIST_ENABLED are both on: Weaviate takes one authorization scheme".into(),
+                ));
+            }
+            if anonymous {
+                return Err(ConfigError::Setting(
+                    "RBAC needs anonymous access off (AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false)".into(),
+                ));
+            }
+            let viewers = settings.list("AUTHORIZATION_VIEWER_USERS");
+            Some(
+                rbac::Rbac::new(settings.list("AUTHORIZATION_RBAC_ROOT_USERS"), viewers)
+                    .map_err(ConfigError::Setting)?,
+            )
+        } else {
+            None
+        };
         Ok(Weaviate {
             anonymous,
             oidc,
@@ -111,6 +142,7 @@ impl Weaviate {
             plain_keys,
             flaws: Flaws::default(),
             adminlist,
+            rbac,
         })
     }
 
@@ -123,6 +155,9 @@ impl Weaviate {
             }
         }
         self.anonymous |= flaws.has(Flaw::AnonymousAlwaysOn);
+        if let Some(rbac) = &mut self.rbac {
+            rbac.flaws = flaws.clone();
+        }
         self.flaws = flaws.clone();
         Ok(self)
     }

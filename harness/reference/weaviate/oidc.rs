@@ -12,7 +12,7 @@ use crate::jwt_check::{Policy, RS256_ONLY, verify};
 use crate::wire::json;
 use jsonwebtoken::Algorithm;
 
-use super::routes::unauthorized;
+use super::unauthorized;
 use super::*;
 
 /// `usecases/auth/authentication/oidc/middleware.go` over go-oidc's verifier.

@@ -12,13 +12,6 @@ use crate::wire::{header_text, json, percent_decode};
 
 use super::*;
 
-pub(super) fn unauthorized(message: &str) -> Response {
-    json(
-        StatusCode::UNAUTHORIZED,
-        json!({"code": 401, "message": message}).to_string(),
-    )
-}
-
 /// The bearer token: `Authorization: Bearer` (case-sensitive), else the `access_token` query parameter.
 fn token_of(request: &Request) -> Option<String> {
     if let Some(value) = header_text(request.headers(), "authorization")
@@ -62,6 +55,14 @@ pub(super) async fn handle(State(server): State<Arc<Weaviate>>, request: Request
         }
         _ => {}
     }
+    if let Some(rbac) = &server.rbac {
+        let token = token_of(&request);
+        let has_authorization = header_text(request.headers(), "authorization").is_some();
+        return match authenticate(&server, token, has_authorization, true).await {
+            Ok(user) => super::authz::route(rbac, user, request).await,
+            Err(refusal) => refusal,
+        };
+    }
     let (verb, answer) = match (&method, path.as_str()) {
         (&Method::GET, "/v1") => (
             None,
@@ -99,49 +100,11 @@ pub(super) async fn handle(State(server): State<Arc<Weaviate>>, request: Request
             );
         }
     };
-    let principal = match token_of(&request) {
-        // With both schemes on, whatever parses as a JWT goes to OIDC, the rest are API keys.
-        Some(token)
-            if server.oidc.is_some()
-                && (server.keys.is_none() || crate::authn::jws::parse_compact(&token).is_ok()) =>
-        {
-            let oidc = server.oidc.as_ref().expect("checked by the guard");
-            match oidc.principal(&token).await {
-                Ok(user) => Some(user),
-                Err(refusal) => return refusal,
-            }
-        }
-        Some(token) => match &server.keys {
-            Some(keys) => match server.key_user(keys, &token) {
-                Some(u) => Some(u),
-                None => return unauthorized("unauthorized: invalid api key"),
-            },
-            None => {
-                return unauthorized(
-                    "no authentication scheme is configured (API Key or OIDC), but an 'Authorization' header was provided. Please configure an authentication scheme or remove the header",
-                );
-            }
-        },
-        None if server.flaws.has(Flaw::MalformedHeader500)
-            && header_text(request.headers(), "authorization").is_some() =>
-        {
-            return json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({"code": 500, "message": "malformed authorization header"}).to_string(),
-            );
-        }
-        None if server.anonymous
-            || verb.is_none()
-            || server.flaws.has(Flaw::ProtectedLeftPublic) =>
-        {
-            None
-        }
-        None => {
-            return unauthorized(&format!(
-                "anonymous access not enabled. Please authenticate through one of the available methods: {}",
-                server.methods()
-            ));
-        }
+    let token = token_of(&request);
+    let has_authorization = header_text(request.headers(), "authorization").is_some();
+    let principal = match authenticate(&server, token, has_authorization, verb.is_some()).await {
+        Ok(principal) => principal,
+        Err(refusal) => return refusal,
     };
     if let (Some(list), Some(verb)) = (&server.adminlist, &verb) {
         let user = principal.as_deref().unwrap_or("anonymous");
@@ -187,6 +150,59 @@ fn openapi_document() -> String {
         DocOperation::new("POST", "/v1/objects", false)
             .with_body(json!({"class": "Authconform", "properties": {}})),
         DocOperation::new("DELETE", "/v1/objects/{id}", false),
+        // With RBAC on (mode rbac): collection-scoped routes and the role API.
+        DocOperation::new("GET", "/v1/schema/{className}", false),
+        DocOperation::new("GET", "/v1/authz/roles", false),
+        DocOperation::new("GET", "/v1/authz/users/own-roles", false),
     ];
     document("weaviate", bearer_scheme(), &ops)
+}
+
+/// Who sent the request: the user of its API key or token, `None` for an anonymous request
+/// that may pass (anonymous access on, or a route that needs no verb); the refusal otherwise.
+async fn authenticate(
+    server: &Weaviate,
+    token: Option<String>,
+    has_authorization: bool,
+    protected: bool,
+) -> Result<Option<String>, Response> {
+    Ok(match token {
+        // With both schemes on, whatever parses as a JWT goes to OIDC, the rest are API keys.
+        Some(token)
+            if server.oidc.is_some()
+                && (server.keys.is_none() || crate::authn::jws::parse_compact(&token).is_ok()) =>
+        {
+            let oidc = server.oidc.as_ref().expect("checked by the guard");
+            match oidc.principal(&token).await {
+                Ok(user) => Some(user),
+                Err(refusal) => return Err(refusal),
+            }
+        }
+        Some(token) => match &server.keys {
+            Some(keys) => match server.key_user(keys, &token) {
+                Some(u) => Some(u),
+                None => return Err(unauthorized("unauthorized: invalid api key")),
+            },
+            None => {
+                return Err(unauthorized(
+                    "no authentication scheme is configured (API Key or OIDC), but an 'Authorization' header was provided. Please configure an authentication scheme or remove the header",
+                ));
+            }
+        },
+        None if server.flaws.has(Flaw::MalformedHeader500) && has_authorization => {
+            return Err(json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"code": 500, "message": "malformed authorization header"}).to_string(),
+            ));
+        }
+        None if server.anonymous || !protected || server.flaws.has(Flaw::ProtectedLeftPublic) => {
+            None
+        }
+        None => {
+            return Err(unauthorized(&format!(
+                "anonymous access not enabled. Please authenticate through one of the available methods: {}",
+                server.methods()
+            )));
+        }
+    })
 }

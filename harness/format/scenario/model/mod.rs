@@ -34,6 +34,10 @@ pub struct Suite {
     pub description: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// `sequential: true`: the cases run one at a time in file order, against a server of their
+    /// own — for cases that change what later ones see (roles created, granted, revoked).
+    #[serde(default, rename = "sequential")]
+    pub in_file_order: bool,
     #[serde(default)]
     pub fixtures: Fixtures,
     /// The suite needs the target to speak TLS with this certificate.
@@ -69,7 +73,8 @@ impl Suite {
     /// OpenAPI document (an operation may create what a later one reads or conflicts with, and
     /// the order must be the same every run; a destructive one must not race the others).
     pub fn sequential(&self) -> bool {
-        self.issuer.is_some()
+        self.in_file_order
+            || self.issuer.is_some()
             || self.sweep.is_some()
             || self.cases.iter().any(|c| {
                 c.issuer.is_some()
