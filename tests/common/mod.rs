@@ -130,6 +130,14 @@ pub fn caught(suites: &[&str], flaw: &str) -> serde_json::Value {
     report["flaws"][0].clone()
 }
 
+/// Whether every case that caught `flaw` has an id containing `part` (no other suite catches it).
+pub fn caught_only_where(flaw: &serde_json::Value, part: &str) -> bool {
+    flaw["caught_by"].as_array().is_some_and(|by| {
+        by.iter()
+            .all(|c| c["case"].as_str().is_some_and(|id| id.contains(part)))
+    })
+}
+
 /// The ids of the cases that caught a flaw, as one string to search.
 pub fn catching(flaw: &serde_json::Value) -> String {
     flaw["caught_by"].to_string()
