@@ -10,6 +10,10 @@ Usage: cratedb_client.py URL SETUP
                    CRATE_CERT/CRATE_KEY (a client certificate with CN = the user) and
                    CRATE_OTHER_CERT/CRATE_OTHER_KEY (one from an unrelated CA); the client's
                    `verify_ssl_cert` and `ca_cert` options.
+  SETUP privileges CRATE_PASSWORD (the superuser crate's), CRATE_USER and CRATE_USER_PASSWORD (a
+                   user without privileges): crate creates two tables and grants the user DQL on
+                   one; the user reads it, is refused the other exactly as a missing table, cannot
+                   grant, and loses the table at once when crate revokes it.
 Secrets come from the environment, never the command line. Each case prints one line, `pass` or
 `FAIL`, with what the client did; the exit status is the number of failed cases.
 """
@@ -115,7 +119,68 @@ def cert(url):
     ]
 
 
-SETUPS = {"trust": trust, "password": password, "jwt": jwt, "cert": cert}
+def privileges(url):
+    env = os.environ
+    admin = {"username": "crate", "password": env["CRATE_PASSWORD"]}
+    user = {"username": env["CRATE_USER"], "password": env["CRATE_USER_PASSWORD"]}
+    name = env["CRATE_USER"]
+
+    def sql(options, stmt, args=None):
+        with crate.connect(url, timeout=5, **options) as connection:
+            cursor = connection.cursor()
+            cursor.execute(stmt, args)
+            return cursor.fetchall() if cursor.description else cursor.rowcount
+
+    def sql_error(options, stmt):
+        try:
+            sql(options, stmt)
+        except ProgrammingError as e:
+            return " ".join(str(e).split())
+        raise AssertionError(f"{stmt!r} ran")
+
+    def set_up():
+        for stmt, args in [
+            ("CREATE TABLE IF NOT EXISTS authconform.open_t (id INTEGER, note TEXT)", None),
+            ("CREATE TABLE IF NOT EXISTS authconform.closed_t (id INTEGER, note TEXT)", None),
+            ("INSERT INTO authconform.open_t (id, note) VALUES (?, ?)", [1, "open-row"]),
+            ("INSERT INTO authconform.closed_t (id, note) VALUES (?, ?)", [1, "closed-row"]),
+            ("REFRESH TABLE authconform.open_t, authconform.closed_t", None),
+        ]:
+            sql(admin, stmt, args)
+        granted = sql(admin, f"GRANT DQL ON TABLE authconform.open_t TO {name}")
+        return f"GRANT DQL ON TABLE authconform.open_t TO {name}: {granted} row(s)"
+
+    def reads_its_table():
+        rows = sql(user, "SELECT note FROM authconform.open_t")
+        assert rows == [["open-row"]], f"rows {rows!r}"
+        return f"rows {rows}"
+
+    def refused_like_a_missing_table():
+        closed = sql_error(user, "SELECT note FROM authconform.closed_t")
+        missing = sql_error(user, "SELECT note FROM authconform.no_such_t")
+        assert "closed-row" not in closed, f"the error shows the row: {closed}"
+        assert closed == missing, f"closed table: {closed!r}, missing table: {missing!r}"
+        return f"both: {closed}"
+
+    def cannot_grant():
+        why = sql_error(user, f"GRANT DQL ON TABLE authconform.closed_t TO {name}")
+        still = sql_error(user, "SELECT note FROM authconform.closed_t")
+        return f"{why[:70]}; still refused: {still[:40]}"
+
+    def revoke_acts_at_once():
+        sql(admin, f"REVOKE DQL ON TABLE authconform.open_t FROM {name}")
+        return f"after REVOKE: {sql_error(user, 'SELECT note FROM authconform.open_t')}"
+
+    return [
+        ("crate sets up two tables and grants one", set_up),
+        ("DQL on one table: the user reads it", reads_its_table),
+        ("the other table: refused exactly as a missing one", refused_like_a_missing_table),
+        ("without AL: GRANT refused", cannot_grant),
+        ("REVOKE: refused on the next statement", revoke_acts_at_once),
+    ]
+
+
+SETUPS = {"trust": trust, "password": password, "jwt": jwt, "cert": cert, "privileges": privileges}
 
 
 def main():

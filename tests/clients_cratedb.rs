@@ -223,3 +223,73 @@ fn a_reference_that_ignores_the_certificates_cn_fails_the_crate_client() {
         "{out}"
     );
 }
+
+fn privileges_run(flaws: &[&'static str]) -> (i32, String) {
+    let python = python().expect("checked by the caller");
+    let dir = scratch(&format!("clients-cratedb-privileges{}", flaws.join("-")));
+    let record = |pw: &str| {
+        Pbkdf2Record::derive(pw.as_bytes(), b"clients-salt-0123456789abcdef", 1000).encode()
+    };
+    let conf = settings(
+        &dir,
+        "password",
+        &format!(
+            "users.crate.password={}\nusers.alice.password={}\n",
+            record("crate-clients-superuser-pw"),
+            record(PASSWORD)
+        ),
+    );
+    let server = serve("cratedb", "privileges", &conf, &flaw_args(flaws));
+    drive(
+        &python,
+        "cratedb_client.py",
+        &[&server.url(), "privileges"],
+        &[
+            ("CRATE_PASSWORD", "crate-clients-superuser-pw"),
+            ("CRATE_USER", "alice"),
+            ("CRATE_USER_PASSWORD", PASSWORD),
+        ],
+    )
+}
+
+#[test]
+fn the_crate_client_runs_sql_under_privileges() {
+    if python().is_none() {
+        return;
+    }
+    let (code, out) = privileges_run(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(passes(&out), 5, "{out}");
+    assert!(out.contains("rows [['open-row']]"), "{out}");
+    assert!(
+        out.contains("both: SchemaUnknownException[Schema 'authconform' unknown]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Missing 'AL' privilege for user 'alice'"),
+        "{out}"
+    );
+}
+
+/// Each flaw fails the client where a user of it would notice: the closed table read, or its
+/// error telling it from a missing one.
+#[test]
+fn references_that_ignore_privileges_or_leak_tables_fail_the_crate_client() {
+    if python().is_none() {
+        return;
+    }
+    for (flaw, failed) in [
+        (
+            "privileges-ignored",
+            "FAIL  cratedb privileges the other table: refused exactly as a missing one",
+        ),
+        (
+            "table-existence-leaked",
+            "FAIL  cratedb privileges the other table: refused exactly as a missing one",
+        ),
+    ] {
+        let (code, out) = privileges_run(&[flaw]);
+        assert_ne!(code, 0, "{flaw}: {out}");
+        assert!(out.contains(failed), "{flaw}: {out}");
+    }
+}

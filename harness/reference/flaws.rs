@@ -74,6 +74,12 @@ flaws! {
         "RBAC: any user may assign any role, root included, to anyone (themselves too)";
     RevocationCached, "revocation-cached", Must, ["weaviate"],
         "RBAC: a user's permissions are cached at first use; a revoked role keeps working";
+    PrivilegesIgnored, "privileges-ignored", Must, ["cratedb"],
+        "privileges are not checked: every authenticated user may run any statement, as the superuser";
+    DenyIgnored, "deny-ignored", Must, ["cratedb"],
+        "DENY entries are passed over: a table-level DENY under a schema-level GRANT lets the user in";
+    TableExistenceLeaked, "table-existence-leaked", Must, ["cratedb"],
+        "a refused statement on a table the user may not see says 'missing privilege', a missing table 'unknown': existence leaks";
     RbacIgnored, "rbac-ignored", Must, ["chroma"],
         "SimpleRBAC is configured but every authenticated user may do anything";
     AnonymousAlwaysOn, "anonymous-always-on", Must, ["weaviate"],

@@ -1,6 +1,7 @@
 //! CrateDB's HTTP authentication (`docs/spec/cratedb.md`): host-based rules ordered by key as
-//! strings, first match wins; methods trust, password (PBKDF2-HMAC-SHA512) and cert; 401 answers in
-//! plain text with a Basic challenge. Configured from `NAME=value` settings.
+//! strings, first match wins; methods trust, password (PBKDF2-HMAC-SHA512), cert and jwt; 401
+//! answers in plain text with a Basic challenge; and over `/_sql`, statements checked against the
+//! privileges `GRANT`, `DENY` and `REVOKE` give (`catalog`). Configured from `NAME=value` settings.
 
 use crate::ConfigError;
 use std::collections::BTreeMap;
@@ -15,8 +16,12 @@ use crate::flaws::{Flaw, Flaws};
 use crate::jwks::{CachePolicy, JwksSource};
 use crate::jwt_check::{Policy, RSA_ONLY, verify};
 
+mod catalog;
+mod privileges;
 mod routes;
+mod sql;
 
+use catalog::Catalog;
 use routes::handle;
 
 const DEFAULT_USER: &str = "crate";
@@ -58,6 +63,8 @@ pub struct CrateDb {
     /// User → password record (`None`: a user without a password).
     users: BTreeMap<String, Option<Pbkdf2Record>>,
     dummy: Pbkdf2Record,
+    /// Tables and privileges, changed by the statements `/_sql` runs.
+    catalog: Mutex<Catalog>,
 }
 
 impl CrateDb {
@@ -137,6 +144,9 @@ impl CrateDb {
             }
         }
         let dummy = Pbkdf2Record::derive(b"authconform dummy", &[0u8; 32], DEFAULT_ITERATIONS);
+        let mut catalog = Catalog::default();
+        catalog.privileges.deny_ignored = flaws.has(Flaw::DenyIgnored);
+        catalog.privileges.existence_leaked = flaws.has(Flaw::TableExistenceLeaked);
         if let Some((user, _)) = jwt_users
             .iter()
             .find(|(_, p)| p.iss.is_empty() || p.username.is_empty())
@@ -161,6 +171,7 @@ impl CrateDb {
             flaws: flaws.clone(),
             users,
             dummy,
+            catalog: Mutex::new(catalog),
         })
     }
 

@@ -182,9 +182,61 @@ pub(super) async fn handle(
     }
     match (request.method(), request.uri().path()) {
         (&Method::GET, "/") => json(StatusCode::OK, json!({"ok": true, "status": 200, "name": "authconform", "cluster_name": "crate", "version": {"number": "5.10.0"}}).to_string()),
-        (&Method::POST, "/_sql") => json(StatusCode::OK, json!({"cols": ["current_user"], "rows": [[user]], "rowcount": 1, "duration": 0.1}).to_string()),
+        (&Method::POST, "/_sql") => sql_endpoint(&server, &user, request).await,
         _ => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
+}
+
+/// The most a `/_sql` request body may be.
+const SQL_BODY_LIMIT: usize = 1 << 20;
+
+/// `POST /_sql` with `{"stmt": …, "args": […]}`: the statement run as `user`, checked against
+/// their privileges unless they are the superuser; errors as `{"error": {"message", "code"}}`.
+async fn sql_endpoint(server: &CrateDb, user: &str, request: Request) -> Response {
+    let result = match axum::body::to_bytes(request.into_body(), SQL_BODY_LIMIT).await {
+        Err(_) => Err(catalog::SqlError::Parse(
+            "the request body is too large or broken".into(),
+        )),
+        Ok(bytes) => run_sql(server, user, &bytes),
+    };
+    match result {
+        Ok(outcome) => json(StatusCode::OK, outcome.body().to_string()),
+        Err(error) => {
+            let (status, code) = error.status();
+            json(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+                json!({"error": {"message": error.message(), "code": code}}).to_string(),
+            )
+        }
+    }
+}
+
+fn run_sql(
+    server: &CrateDb,
+    user: &str,
+    body: &[u8],
+) -> Result<catalog::Outcome, catalog::SqlError> {
+    use catalog::SqlError::Parse;
+    let request: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| Parse(format!("Failed to parse source: {e}")))?;
+    let stmt = request
+        .get("stmt")
+        .and_then(|s| s.as_str())
+        .ok_or_else(|| Parse("Field [stmt] was not found".into()))?;
+    let args = match request.get("args") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(args)) => args.clone(),
+        Some(_) => return Err(Parse("Field [args] must be an array".into())),
+    };
+    let statement = sql::parse(stmt, &args).map_err(|sql::ParseError(m)| Parse(m))?;
+    let user_exists = |name: &str| server.users.contains_key(name);
+    let session = catalog::Session {
+        user,
+        superuser: user == DEFAULT_USER || server.flaws.has(Flaw::PrivilegesIgnored),
+        user_exists: &user_exists,
+    };
+    let mut catalog = server.catalog.lock().unwrap_or_else(|p| p.into_inner());
+    catalog.execute(&session, statement)
 }
 
 /// CrateDB's HTTP endpoint as the reference serves it: every route needs a user (`trust` names
