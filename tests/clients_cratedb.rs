@@ -46,15 +46,23 @@ fn the_crate_client_with_trust_is_the_default_user() {
     assert!(out.contains("CURRENT_USER = crate"), "{out}");
 }
 
+/// Settings with the password method and a PBKDF2 record (1,000 iterations) per `users` entry.
+fn password_settings(dir: &Path, users: &[(&str, &str)]) -> PathBuf {
+    let records: String = users
+        .iter()
+        .map(|(user, pw)| {
+            let record =
+                Pbkdf2Record::derive(pw.as_bytes(), b"clients-salt-0123456789abcdef", 1000);
+            format!("users.{user}.password={}\n", record.encode())
+        })
+        .collect();
+    settings(dir, "password", &records)
+}
+
 fn password_run(flaws: &[&'static str]) -> (i32, String) {
     let python = python().expect("checked by the caller");
     let dir = scratch(&format!("clients-cratedb-password{}", flaws.join("-")));
-    let record = Pbkdf2Record::derive(PASSWORD.as_bytes(), b"clients-salt-0123456789abcdef", 1000);
-    let conf = settings(
-        &dir,
-        "password",
-        &format!("users.alice.password={}\n", record.encode()),
-    );
+    let conf = password_settings(&dir, &[("alice", PASSWORD)]);
     let server = serve("cratedb", "password", &conf, &flaw_args(flaws));
     drive(
         &python,
@@ -227,17 +235,9 @@ fn a_reference_that_ignores_the_certificates_cn_fails_the_crate_client() {
 fn privileges_run(flaws: &[&'static str]) -> (i32, String) {
     let python = python().expect("checked by the caller");
     let dir = scratch(&format!("clients-cratedb-privileges{}", flaws.join("-")));
-    let record = |pw: &str| {
-        Pbkdf2Record::derive(pw.as_bytes(), b"clients-salt-0123456789abcdef", 1000).encode()
-    };
-    let conf = settings(
+    let conf = password_settings(
         &dir,
-        "password",
-        &format!(
-            "users.crate.password={}\nusers.alice.password={}\n",
-            record("crate-clients-superuser-pw"),
-            record(PASSWORD)
-        ),
+        &[("crate", "crate-clients-superuser-pw"), ("alice", PASSWORD)],
     );
     let server = serve("cratedb", "privileges", &conf, &flaw_args(flaws));
     drive(

@@ -135,17 +135,17 @@ fn cratedb(
     let mut conf = BTreeMap::new();
     conf.insert("auth.host_based.enabled".to_owned(), "true".to_owned());
     match mode.name {
-        "trust" | "password" => {
+        // Privileges are checked in every mode; `privileges` is `password` for the suite that
+        // sets them up.
+        "trust" | "password" | "privileges" => {
+            let method = if mode.name == "trust" {
+                "trust"
+            } else {
+                "password"
+            };
             conf.insert(
                 "auth.host_based.config.0.method".to_owned(),
-                mode.name.to_owned(),
-            );
-        }
-        // Privileges are always checked; the mode names the suites that set them up.
-        "privileges" => {
-            conf.insert(
-                "auth.host_based.config.0.method".to_owned(),
-                "password".to_owned(),
+                method.to_owned(),
             );
         }
         "cert" => {

@@ -199,25 +199,25 @@ impl Parser<'_> {
     fn done(&self) -> Parsed<()> {
         match self.peek() {
             None => Ok(()),
+            // A string may hold a password: its kind is named, never its text.
+            Some(Token::Str(_)) => fail("unexpected string at the end of the statement"),
             Some(t) => fail(format!("unexpected {t:?} at the end of the statement")),
         }
     }
 
     /// Every relation named after `FROM` or `JOIN`, at any depth, from here on.
-    fn relations_named(&self) -> Vec<Name> {
+    fn relations_named(&mut self) -> Vec<Name> {
+        let start = self.at;
         let mut names = Vec::new();
-        for at in self.at..self.tokens.len() {
+        for at in start..self.tokens.len() {
             if matches!(&self.tokens[at], Token::Word(w) if w == "from" || w == "join") {
-                let mut rest = Parser {
-                    tokens: self.tokens.clone(),
-                    at: at + 1,
-                    args: self.args,
-                };
-                if let Ok(name) = rest.name() {
+                self.at = at + 1;
+                if let Ok(name) = self.name() {
                     names.push(name);
                 }
             }
         }
+        self.at = start;
         names
     }
 

@@ -160,6 +160,13 @@ fn what_is_not_supported_is_a_parse_error() {
     }
 }
 
+#[test]
+fn a_parse_error_never_quotes_a_string_literal() {
+    let error = parse("DROP TABLE t 'acpw-not-to-be-echoed'", &[]).unwrap_err();
+    assert!(!error.0.contains("acpw"), "{error:?}");
+    assert!(error.0.contains("unexpected string"), "{error:?}");
+}
+
 proptest! {
     #[test]
     fn no_text_panics_the_parser(text in "\\PC{0,120}") {
