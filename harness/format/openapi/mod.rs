@@ -188,7 +188,8 @@ fn is_empty_requirement(v: &Value) -> bool {
 /// `#/components/…` loops or runs longer than [`MAX_REF_CHAIN`]: resolving it would not end.
 fn ref_chain_too_long(raw: &Value) -> Option<String> {
     let target = |reference: &str| -> Option<&Value> {
-        raw.pointer(reference.strip_prefix('#')?)?.get("$ref")
+        let (kind, name) = component_of(reference)?;
+        raw.get("components")?.get(kind)?.get(name)?.get("$ref")
     };
     let mut refs = Vec::new();
     collect_refs(raw, &mut refs, 0);
@@ -202,6 +203,15 @@ fn ref_chain_too_long(raw: &Value) -> Option<String> {
         }
         true
     })
+}
+
+/// The component a `$ref` names, read as `oas3` reads it (and so resolves it): whatever comes
+/// before the first `#` is ignored, then `/components/<kind>/<name>`, the name being the rest of
+/// the text taken literally — no JSON-pointer unescaping, `/` included.
+fn component_of(reference: &str) -> Option<(&str, &str)> {
+    let (_, fragment) = reference.split_once('#')?;
+    let (kind, name) = fragment.strip_prefix("/components/")?.split_once('/')?;
+    (!kind.is_empty() && !name.is_empty()).then_some((kind, name))
 }
 
 fn collect_refs(v: &Value, out: &mut Vec<String>, depth: usize) {
@@ -394,6 +404,30 @@ mod tests {
                 "#/components/requestBodies/B".into()
             ))
         );
+    }
+
+    /// `oas3` reads a `$ref` its own way: anything before `#` is ignored, and the name is the
+    /// rest of the path taken literally (no JSON-pointer unescaping, `/` allowed). A loop written
+    /// in any of these spellings recursed until the stack ran out (found by the openapi_document
+    /// fuzz target in CI).
+    #[test]
+    fn a_reference_cycle_is_refused_however_it_is_spelled() {
+        for (name, reference) in [
+            ("B", "other.json#/components/requestBodies/B"),
+            ("a~1b", "#/components/requestBodies/a~1b"),
+            ("a~0b", "#/components/requestBodies/a~0b"),
+            ("a/b", "#/components/requestBodies/a/b"),
+            ("%42", "#/components/requestBodies/%42"),
+        ] {
+            let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+              "paths": {"/a": {"post": {"requestBody": {"$ref": reference}, "responses": {}}}},
+              "components": {"requestBodies": {name: {"$ref": reference}}}});
+            assert_eq!(
+                read(&doc.to_string(), &BTreeMap::new()),
+                Err(OpenApiError::RefChain(reference.into())),
+                "{reference}"
+            );
+        }
     }
 
     proptest::proptest! {
